@@ -52,6 +52,8 @@ export function isDType(value: string): value is DType {
 }
 
 /** Bytes per element; undefined for BYTES, whose elements have no fixed size. */
+export function elementSize(dtype: Exclude<DType, 'BYTES'>): number;
+export function elementSize(dtype: DType): number | undefined;
 export function elementSize(dtype: DType): number | undefined {
   return dtype === 'BYTES' ? undefined : ELEMENT_SIZE[dtype];
 }
@@ -83,4 +85,48 @@ export function expectedByteLength(dtype: DType, shape: readonly number[]): numb
     throw DemuxError.invalidArgument(`shape [${shape.join(',')}] has too many bytes`);
   }
   return bytes;
+}
+
+const LENGTH_PREFIX_BYTES = 4;
+
+/**
+ * The elements of BYTES data (4-byte little-endian length, then the bytes), as views into it.
+ * `label` names the data in errors, e.g. "input 'text' raw_input_contents".
+ */
+export function splitBytesElements(data: Uint8Array, label: string): Uint8Array[] {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const elements: Uint8Array[] = [];
+  let offset = 0;
+  while (offset < data.length) {
+    if (data.length - offset < LENGTH_PREFIX_BYTES) {
+      throw DemuxError.invalidArgument(
+        `${label}: BYTES element ${elements.length} has a truncated length prefix at byte ${offset}`,
+      );
+    }
+    const length = view.getUint32(offset, true);
+    offset += LENGTH_PREFIX_BYTES;
+    if (length > data.length - offset) {
+      throw DemuxError.invalidArgument(
+        `${label}: BYTES element ${elements.length} declares ${length} bytes, only ${data.length - offset} remain`,
+      );
+    }
+    elements.push(data.subarray(offset, offset + length));
+    offset += length;
+  }
+  return elements;
+}
+
+/** BYTES data holding these elements, each with its 4-byte little-endian length prefix. */
+export function joinBytesElements(elements: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const element of elements) total += LENGTH_PREFIX_BYTES + element.length;
+  const data = new Uint8Array(total);
+  const view = new DataView(data.buffer);
+  let offset = 0;
+  for (const element of elements) {
+    view.setUint32(offset, element.length, true);
+    data.set(element, offset + LENGTH_PREFIX_BYTES);
+    offset += LENGTH_PREFIX_BYTES + element.length;
+  }
+  return data;
 }

@@ -1,0 +1,2 @@
+/** KServe v2 / Open Inference Protocol gRPC API (package inference). */
+export * from './gen/inference/grpc_predict_v2.js';
