@@ -37,6 +37,10 @@ export class DemuxError extends Error {
     return new DemuxError(status.RESOURCE_EXHAUSTED, message, options);
   }
 
+  static cancelled(message: string, options?: DemuxErrorOptions): DemuxError {
+    return new DemuxError(status.CANCELLED, message, options);
+  }
+
   static deadlineExceeded(message: string, options?: DemuxErrorOptions): DemuxError {
     return new DemuxError(status.DEADLINE_EXCEEDED, message, options);
   }

@@ -1,0 +1,35 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DemuxError } from './errors.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+
+/** Parses command-line flags; unknown flags and missing values are start-up errors. */
+type FlagSpec = NonNullable<ParseArgsConfig['options']>;
+type Flags<T extends FlagSpec> = ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>>['values'];
+
+export function parseFlags<T extends FlagSpec>(argv: string[], options: T): Flags<T> {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (cause) {
+    throw DemuxError.invalidArgument(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/** An integer flag within bounds, or its default when absent. */
+export function integerFlag(name: string, value: string | undefined, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw DemuxError.invalidArgument(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return parsed;
+}
+
+export function logLevelFlag(value: string | undefined, fallback: LogLevel = 'info'): LogLevel {
+  if (value === undefined) return fallback;
+  // OpenVINO Model Server spells it WARNING.
+  const level = value.toLowerCase() === 'warning' ? 'warn' : value.toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw DemuxError.invalidArgument(`--log_level must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  }
+  return level as LogLevel;
+}

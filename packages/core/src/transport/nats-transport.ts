@@ -1,0 +1,276 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type Consumer,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { connect, createInbox, headers, nanos, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { DemuxError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { serveJobs, type DeliveredJob, type JobSource } from './job-server.js';
+import type { Job, JobContext, JobHandler, JobServer, JobTransport, ModelRef, ServeOptions, SubmitOptions } from './job-transport.js';
+import { decodeJob, decodeJobResult, encodeJob, encodeJobResult } from './job-wire.js';
+import { describeJob } from './in-process-transport.js';
+import { PendingReplies } from './pending-replies.js';
+
+export interface NatsTransportOptions {
+  /** The NATS server URL(s), e.g. nats://127.0.0.1:4222. */
+  servers: string | string[];
+  /** The connection's name, as the server's monitoring shows it. */
+  name?: string;
+  /** The work-queue stream holding every job. Default DEMUX_JOBS. */
+  streamName?: string;
+  /** Jobs go to `<subjectPrefix>.<model>.<version>`. Default demux.jobs. */
+  subjectPrefix?: string;
+  /** A job unacknowledged this long (its worker died) is redelivered. Default 30 s. */
+  ackWaitMs?: number;
+  /** Deliveries of one job before JetStream gives up on it. Default 5. */
+  maxDeliver?: number;
+  /** How long one pull waits for a job before pulling again. Default 2 s. */
+  pullExpiryMs?: number;
+  /** Jobs are short-lived: memory storage unless they must survive a broker restart. */
+  storage?: 'memory' | 'file';
+  /** Jobs older than this are discarded by the stream; no deadline is that long. Default 10 min. */
+  maxJobAgeMs?: number;
+}
+
+type CompiledOptions = Required<NatsTransportOptions>;
+
+const DEFAULTS = {
+  name: 'demux',
+  streamName: 'DEMUX_JOBS',
+  subjectPrefix: 'demux.jobs',
+  ackWaitMs: 30_000,
+  maxDeliver: 5,
+  pullExpiryMs: 2_000,
+  storage: 'memory',
+  maxJobAgeMs: 600_000,
+} as const satisfies Omit<CompiledOptions, 'servers'>;
+
+const HEADER = {
+  requestId: 'Demux-Request-Id',
+  item: 'Demux-Item',
+  deadline: 'Demux-Deadline',
+  replyTo: 'Demux-Reply-To',
+  traceparent: 'traceparent',
+} as const;
+
+/** Subject tokens and consumer names allow neither '.', '*', '>' nor white space: escape all but a safe set. */
+export function subjectToken(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, (c) => `~${c.codePointAt(0)!.toString(16)}~`);
+}
+
+/**
+ * The job contract over NATS JetStream: jobs are messages in one work-queue stream, one durable
+ * pull consumer per model version; replies travel on core NATS to the submitter's inbox.
+ */
+export class NatsTransport implements JobTransport {
+  readonly kind = 'nats' as const;
+  readonly #nc: NatsConnection;
+  readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+  readonly #options: CompiledOptions;
+  readonly #inbox: string;
+  readonly #replies = new PendingReplies();
+  readonly #consumers = new Map<string, Promise<Consumer>>();
+  #nextId = 0;
+
+  private constructor(nc: NatsConnection, jsm: JetStreamManager, options: CompiledOptions) {
+    this.#nc = nc;
+    this.#jsm = jsm;
+    this.#js = jetstream(nc);
+    this.#options = options;
+    this.#inbox = createInbox(`_INBOX.demux`);
+    nc.subscribe(`${this.#inbox}.*`, {
+      callback: (error, msg) => {
+        if (error) return;
+        const id = msg.subject.slice(this.#inbox.length + 1);
+        if (!this.#replies.has(id)) return;
+        try {
+          this.#replies.settle(id, decodeJobResult(msg.data));
+        } catch (cause) {
+          this.#replies.settle(id, { error: DemuxError.internal('a worker sent an unreadable reply', { cause }) });
+        }
+      },
+    });
+  }
+
+  static async connect(options: NatsTransportOptions): Promise<NatsTransport> {
+    const compiled: CompiledOptions = { ...DEFAULTS, ...options };
+    let nc: NatsConnection;
+    try {
+      nc = await connect({ servers: compiled.servers, name: compiled.name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    } catch (cause) {
+      throw DemuxError.unavailable(`cannot connect to NATS at ${String(compiled.servers)}`, { cause });
+    }
+    const jsm = await jetstreamManager(nc);
+    await ensureStream(jsm, compiled);
+    return new NatsTransport(nc, jsm, compiled);
+  }
+
+  get connection(): NatsConnection {
+    return this.#nc;
+  }
+
+  subject(target: ModelRef): string {
+    return `${this.#options.subjectPrefix}.${subjectToken(target.model)}.${target.version}`;
+  }
+
+  consumerName(target: ModelRef): string {
+    return `${subjectToken(this.#options.streamName)}_${subjectToken(target.model)}_v${target.version}`;
+  }
+
+  async submit(job: Job, options: SubmitOptions): Promise<Tensor[]> {
+    const id = String(++this.#nextId);
+    const description = describeJob(job, options);
+    const reply = this.#replies.wait(id, options.deadlineMs, options.signal, description);
+    // The reply may be settled (deadline, abort) while publishing; the caller still gets it below.
+    reply.catch(() => {});
+    const h = headers();
+    h.set(HEADER.requestId, options.requestId);
+    h.set(HEADER.item, options.item);
+    h.set(HEADER.deadline, String(options.deadlineMs));
+    h.set(HEADER.replyTo, `${this.#inbox}.${id}`);
+    if (options.traceparent) h.set(HEADER.traceparent, options.traceparent);
+    try {
+      await this.#js.publish(this.subject(job), encodeJob(job), {
+        headers: h,
+        msgID: `${this.#inbox}.${id}`,
+        timeout: Math.max(1, Math.min(5_000, options.deadlineMs - Date.now())),
+      });
+    } catch (cause) {
+      this.#replies.settle(id, { error: this.#publishError(description, cause) });
+    }
+    return reply;
+  }
+
+  serve(target: ModelRef, handler: JobHandler, options: ServeOptions): JobServer {
+    const source: JobSource = { next: () => this.#next(target) };
+    return serveJobs(source, handler, options, {
+      heartbeatMs: Math.max(100, Math.floor(this.#options.ackWaitMs / 3)),
+      retryMs: 500,
+    });
+  }
+
+  /** Jobs waiting in a model's queue, not yet delivered to a worker: what autoscaling reads. */
+  async pending(target: ModelRef): Promise<number> {
+    const consumer = await this.#consumer(target);
+    return (await consumer.info()).num_pending;
+  }
+
+  async close(): Promise<void> {
+    this.#replies.failAll(DemuxError.unavailable('the NATS transport closed'));
+    if (!this.#nc.isClosed()) await this.#nc.drain();
+  }
+
+  #publishError(description: string, cause: unknown): DemuxError {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    if (/max.?payload/i.test(message)) {
+      return DemuxError.resourceExhausted(
+        `job ${description} is larger than the NATS server's max_payload of ${this.#nc.info?.max_payload ?? '?'} bytes`,
+        { cause },
+      );
+    }
+    return DemuxError.unavailable(`cannot publish job ${description} to NATS: ${message}`, { cause });
+  }
+
+  #consumer(target: ModelRef): Promise<Consumer> {
+    const name = this.consumerName(target);
+    let consumer = this.#consumers.get(name);
+    if (!consumer) {
+      consumer = ensureConsumer(this.#jsm, this.#options, name, this.subject(target)).then(() =>
+        this.#js.consumers.get(this.#options.streamName, name),
+      );
+      consumer.catch(() => this.#consumers.delete(name));
+      this.#consumers.set(name, consumer);
+    }
+    return consumer;
+  }
+
+  async #next(target: ModelRef): Promise<DeliveredJob | undefined> {
+    const consumer = await this.#consumer(target);
+    const msg = await consumer.next({ expires: this.#options.pullExpiryMs });
+    if (!msg) return undefined;
+    const replyTo = msg.headers?.get(HEADER.replyTo) ?? '';
+    let job: Job;
+    let context: JobContext;
+    try {
+      job = decodeJob(msg.data);
+      context = readContext(msg);
+    } catch (cause) {
+      // An unreadable job can never succeed: answer it if possible and never deliver it again.
+      msg.term();
+      if (replyTo) this.#nc.publish(replyTo, encodeJobResult({ error: DemuxError.invalidArgument('unreadable job', { cause }) }));
+      return undefined;
+    }
+    return {
+      job,
+      context,
+      working: () => msg.working(),
+      complete: async (outcome) => {
+        if (replyTo) this.#nc.publish(replyTo, encodeJobResult(outcome));
+        msg.ack();
+      },
+      drop: async () => msg.ack(),
+    };
+  }
+}
+
+function readContext(msg: JsMsg): JobContext {
+  const h: MsgHdrs | undefined = msg.headers;
+  const deadlineMs = Number(h?.get(HEADER.deadline));
+  if (!h || !Number.isFinite(deadlineMs)) throw new Error('job headers lack a deadline');
+  const traceparent = h.get(HEADER.traceparent);
+  return {
+    requestId: h.get(HEADER.requestId),
+    item: h.get(HEADER.item),
+    deadlineMs,
+    attempt: msg.info.deliveryCount,
+    ...(traceparent ? { traceparent } : {}),
+  };
+}
+
+async function ensureStream(jsm: JetStreamManager, options: CompiledOptions): Promise<void> {
+  const config = {
+    name: options.streamName,
+    subjects: [`${options.subjectPrefix}.>`],
+    retention: RetentionPolicy.Workqueue,
+    storage: options.storage === 'file' ? StorageType.File : StorageType.Memory,
+    max_age: nanos(options.maxJobAgeMs),
+    duplicate_window: nanos(Math.min(120_000, options.maxJobAgeMs)),
+  };
+  try {
+    await jsm.streams.info(options.streamName);
+  } catch {
+    try {
+      await jsm.streams.add(config);
+    } catch (cause) {
+      // Another service may have created it between our look and our add.
+      await jsm.streams.info(options.streamName).catch(() => {
+        throw DemuxError.unavailable(`cannot create JetStream stream ${options.streamName}`, { cause });
+      });
+    }
+  }
+}
+
+async function ensureConsumer(jsm: JetStreamManager, options: CompiledOptions, name: string, subject: string): Promise<void> {
+  try {
+    await jsm.consumers.info(options.streamName, name);
+  } catch {
+    await jsm.consumers.add(options.streamName, {
+      durable_name: name,
+      filter_subject: subject,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(options.ackWaitMs),
+      max_deliver: options.maxDeliver,
+      max_ack_pending: -1,
+    });
+  }
+}
