@@ -37,7 +37,7 @@ export interface SubmitOptions {
 export type JobHandler = (job: Job, context: JobContext) => Promise<Tensor[]>;
 
 export interface ServeOptions {
-  /** Shared by every model a worker serves: a job is pulled only once a slot is free. */
+  /** A job is pulled only once a slot is free. */
   slots: Slots;
   /** Called for each job acknowledged and dropped because its deadline had passed. */
   onExpired?: (job: Job, context: JobContext) => void;

@@ -206,7 +206,9 @@ export class NatsTransport implements JobTransport {
     } catch (cause) {
       // An unreadable job can never succeed: answer it if possible and never deliver it again.
       msg.term();
-      if (replyTo) this.#nc.publish(replyTo, encodeJobResult({ error: DemuxError.invalidArgument('unreadable job', { cause }) }));
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      const error = DemuxError.invalidArgument(`unreadable job: ${reason}`, { cause });
+      if (replyTo) this.#nc.publish(replyTo, encodeJobResult({ error }));
       return undefined;
     }
     return {

@@ -1,0 +1,2 @@
+export { parseWorkerOptions, type WorkerOptions } from './options.js';
+export { startWorker, type RunningWorker } from './worker.js';

@@ -1,0 +1,25 @@
+import { checkInputs, DemuxError, type JobHandler, type ModelRepository } from '@demux/core';
+import type { RunnerPool } from './runner/runner-pool.js';
+
+/** The key under which the runner pool holds a model version's session. */
+export function sessionKey(model: string, version: number): string {
+  return `${model}:${version}`;
+}
+
+/**
+ * Answers a job: checks its inputs against what the model declares, so a malformed job fails
+ * with INVALID_ARGUMENT instead of an onnxruntime error, then runs it in the pool.
+ */
+export function inferenceHandler(repository: ModelRepository, pool: RunnerPool): JobHandler {
+  return async (job) => {
+    const endpoint = `model ${job.model} version ${job.version}`;
+    const metadata = repository.metadata(job.model, job.version);
+    checkInputs(endpoint, job.inputs, metadata.inputs);
+    const declared = new Set(metadata.outputs.map((output) => output.name));
+    const unknown = job.outputs.filter((name) => !declared.has(name));
+    if (unknown.length > 0) {
+      throw DemuxError.invalidArgument(`${endpoint}: no output ${unknown.map((name) => `"${name}"`).join(', ')}`);
+    }
+    return pool.run(sessionKey(job.model, job.version), job.inputs, job.outputs);
+  };
+}

@@ -1,0 +1,51 @@
+import { availableParallelism } from 'node:os';
+import { DemuxError, integerFlag, logLevelFlag, parseFlags, type LogLevel } from '@demux/core';
+
+/** Everything a worker is told at start-up, validated once. */
+export interface WorkerOptions {
+  configPath: string;
+  /** Serve only these models of the config; undefined serves them all. */
+  models: string[] | undefined;
+  /** NATS URL; undefined when the worker runs inside `pnpm start` on the in-process transport. */
+  natsUrl: string | undefined;
+  /** Inference threads, each running one job at a time. */
+  threads: number;
+  /** onnxruntime intra-op threads per inference thread. */
+  intraOpThreads: number;
+  /** Jobs of one model version pulled at once; more than threads keeps a job waiting in memory while another runs. */
+  slots: number;
+  ackWaitMs: number;
+  /** The JetStream stream and subject prefix of the job queues; several deployments may share a NATS. */
+  natsStream: string;
+  natsSubjectPrefix: string;
+  logLevel: LogLevel;
+}
+
+export function parseWorkerOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): WorkerOptions {
+  const flags = parseFlags(argv, {
+    config_path: { type: 'string' },
+    models: { type: 'string' },
+    nats: { type: 'string' },
+    threads: { type: 'string' },
+    intra_op_threads: { type: 'string' },
+    slots: { type: 'string' },
+    ack_wait_ms: { type: 'string' },
+    nats_stream: { type: 'string', default: 'DEMUX_JOBS' },
+    nats_subject_prefix: { type: 'string', default: 'demux.jobs' },
+    log_level: { type: 'string' },
+  });
+  if (!flags.config_path) throw DemuxError.invalidArgument('--config_path is required');
+  const threads = integerFlag('threads', flags.threads, availableParallelism(), 1, 256);
+  return {
+    configPath: flags.config_path,
+    models: flags.models?.split(',').map((name) => name.trim()).filter(Boolean),
+    natsUrl: flags.nats ?? env.NATS_URL,
+    threads,
+    intraOpThreads: integerFlag('intra_op_threads', flags.intra_op_threads, 1, 1, 256),
+    slots: integerFlag('slots', flags.slots, threads, 1, 4096),
+    ackWaitMs: integerFlag('ack_wait_ms', flags.ack_wait_ms, 30_000, 1_000),
+    natsStream: flags.nats_stream,
+    natsSubjectPrefix: flags.nats_subject_prefix,
+    logLevel: logLevelFlag(flags.log_level),
+  };
+}

@@ -1,0 +1,25 @@
+import type { DType } from '@demux/core';
+
+/** What a runner thread needs to open a session; the key names one model version. */
+export interface SessionSpec {
+  key: string;
+  path: string;
+  intraOpThreads: number;
+}
+
+/** A tensor crossing into or out of a runner thread: its bytes own a whole ArrayBuffer, so they can move. */
+export interface RunnerTensor {
+  dtype: DType;
+  shape: number[];
+  data: ArrayBuffer;
+}
+
+export interface InferenceTask {
+  session: SessionSpec;
+  inputs: Record<string, RunnerTensor>;
+  outputs: string[];
+}
+
+export interface InferenceResult {
+  outputs: Record<string, RunnerTensor>;
+}
