@@ -39,3 +39,15 @@ export { ModelRepository, type ModelVersionStatus } from './repository/model-rep
 export { MODEL_FILE, modelFilePath, scanModelVersions, type VersionScan } from './repository/model-directory.js';
 export { readModelMetadata, type ModelMetadata } from './repository/onnx-metadata.js';
 export { missingVersions, selectVersions } from './repository/version-policy.js';
+export type { EndpointMetadata, InferCall, InferResult, SchedulerApi, VersionState, VersionStatus } from './scheduler-api.js';
+export {
+  fromInferRequest,
+  fromInferResponse,
+  fromMetadataResponse,
+  fromStatusResponse,
+  toInferRequest,
+  toInferResponse,
+  toMetadataResponse,
+  toStatusResponse,
+} from './codec/scheduler.js';
+export { callDeadline, callSignal, fromServiceError, toServiceError, unaryService, type UnaryHandler, type UnaryHandlers } from './grpc.js';

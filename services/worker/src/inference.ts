@@ -1,11 +1,6 @@
 import { checkInputs, DemuxError, type JobHandler, type ModelRepository } from '@demux/core';
 import type { RunnerPool } from './runner/runner-pool.js';
 
-/** The key under which the runner pool holds a model version's session. */
-export function sessionKey(model: string, version: number): string {
-  return `${model}:${version}`;
-}
-
 /**
  * Answers a job: checks its inputs against what the model declares, so a malformed job fails
  * with INVALID_ARGUMENT instead of an onnxruntime error, then runs it in the pool.
@@ -20,6 +15,6 @@ export function inferenceHandler(repository: ModelRepository, pool: RunnerPool):
     if (unknown.length > 0) {
       throw DemuxError.invalidArgument(`${endpoint}: no output ${unknown.map((name) => `"${name}"`).join(', ')}`);
     }
-    return pool.run(sessionKey(job.model, job.version), job.inputs, job.outputs);
+    return pool.run(job.inputs, job.outputs);
   };
 }

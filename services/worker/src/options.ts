@@ -8,12 +8,12 @@ export interface WorkerOptions {
   models: string[] | undefined;
   /** NATS URL; undefined when the worker runs inside `pnpm start` on the in-process transport. */
   natsUrl: string | undefined;
-  /** Inference threads, each running one job at a time. */
+  /** Inference threads per model version, each running one job at a time; a model's CPU_THROUGHPUT_STREAMS overrides it. */
   threads: number;
   /** onnxruntime intra-op threads per inference thread. */
   intraOpThreads: number;
-  /** Jobs of one model version pulled at once; more than threads keeps a job waiting in memory while another runs. */
-  slots: number;
+  /** Jobs of one model version pulled at once; undefined: as many as it has threads. */
+  slots: number | undefined;
   ackWaitMs: number;
   /** The JetStream stream and subject prefix of the job queues; several deployments may share a NATS. */
   natsStream: string;
@@ -42,7 +42,7 @@ export function parseWorkerOptions(argv: string[], env: NodeJS.ProcessEnv = proc
     natsUrl: flags.nats ?? env.NATS_URL,
     threads,
     intraOpThreads: integerFlag('intra_op_threads', flags.intra_op_threads, 1, 1, 256),
-    slots: integerFlag('slots', flags.slots, threads, 1, 4096),
+    slots: flags.slots === undefined ? undefined : integerFlag('slots', flags.slots, threads, 1, 4096),
     ackWaitMs: integerFlag('ack_wait_ms', flags.ack_wait_ms, 30_000, 1_000),
     natsStream: flags.nats_stream,
     natsSubjectPrefix: flags.nats_subject_prefix,

@@ -1,6 +1,17 @@
-import { DemuxError, loadConfig, ModelRepository, Slots, type JobHandler, type JobServer, type JobTransport, type Logger, type ModelRef } from '@demux/core';
-import { inferenceHandler, sessionKey } from './inference.js';
+import {
+  DemuxError,
+  loadConfig,
+  ModelRepository,
+  Slots,
+  type JobHandler,
+  type JobServer,
+  type JobTransport,
+  type Logger,
+  type ModelRef,
+} from '@demux/core';
+import { inferenceHandler } from './inference.js';
 import type { WorkerOptions } from './options.js';
+import { runnerShape } from './plugin-config.js';
 import { RunnerPool } from './runner/runner-pool.js';
 
 export interface RunningWorker {
@@ -12,7 +23,10 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Loads the configured models into a pool of inference threads and serves their job queues. */
+/**
+ * Loads the configured models, each version into its own pool of inference threads (one per
+ * throughput stream), and serves their job queues, pulling only while a thread is free.
+ */
 export async function startWorker(options: WorkerOptions, transport: JobTransport, logger: Logger): Promise<RunningWorker> {
   const config = await loadConfig(options.configPath);
   const wanted = options.models ?? config.models.map((model) => model.name);
@@ -20,35 +34,40 @@ export async function startWorker(options: WorkerOptions, transport: JobTranspor
   if (unknown.length > 0) {
     throw DemuxError.invalidArgument(`--models names ${unknown.join(', ')}, not in ${options.configPath}`);
   }
-  const repository = await ModelRepository.load(config.models.filter((model) => wanted.includes(model.name)));
+  const models = config.models.filter((model) => wanted.includes(model.name));
+  const repository = await ModelRepository.load(models);
+  let answered = 0;
   const serving: ModelRef[] = [];
-  const paths = new Map<string, string>();
-  for (const model of repository.names()) {
-    for (const version of repository.versions(model)) {
-      serving.push({ model, version });
-      paths.set(sessionKey(model, version), repository.modelPath(model, version));
+  const pools: RunnerPool[] = [];
+  const servers: JobServer[] = [];
+  for (const model of models) {
+    const shape = runnerShape(model.name, model.pluginConfig, options);
+    if (shape.ignoredKeys.length > 0) {
+      logger.warn({ model: model.name, keys: shape.ignoredKeys }, 'plugin_config keys ignored: onnxruntime has no equivalent');
+    }
+    for (const version of repository.versions(model.name)) {
+      const pool = await RunnerPool.start(`model ${model.name} version ${version}`, repository.modelPath(model.name, version), shape);
+      pools.push(pool);
+      const infer = inferenceHandler(repository, pool);
+      const handler: JobHandler = async (job, context) => {
+        const outputs = await infer(job, context);
+        answered++;
+        return outputs;
+      };
+      const target = { model: model.name, version };
+      serving.push(target);
+      servers.push(
+        transport.serve(target, handler, {
+          slots: new Slots(options.slots ?? shape.threads),
+          onExpired: (job, context) =>
+            logger.warn({ ...target, requestId: context.requestId, item: context.item }, 'dropped a job past its deadline'),
+          onTransportError: (error) => logger.error({ err: error, ...target }, 'job transport error'),
+        }),
+      );
+      logger.info({ ...target, threads: shape.threads, intraOpThreads: shape.intraOpThreads }, 'model version loaded');
     }
   }
-  const pool = await RunnerPool.start(paths, { threads: options.threads, intraOpThreads: options.intraOpThreads });
-  const infer = inferenceHandler(repository, pool);
-  let answered = 0;
-  const handler: JobHandler = async (job, context) => {
-    const outputs = await infer(job, context);
-    answered++;
-    return outputs;
-  };
-  const servers: JobServer[] = serving.map((target) =>
-    // Slots per model version: a shared pool would let one model's idle pull hold the slot
-    // another model's queued job needs. Several models may so queue up to slots × models jobs
-    // for the shared inference threads; a Kubernetes worker serves one model.
-    transport.serve(target, handler, {
-      slots: new Slots(options.slots),
-      onExpired: (job, context) =>
-        logger.warn({ model: job.model, version: job.version, requestId: context.requestId, item: context.item }, 'dropped a job past its deadline'),
-      onTransportError: (error) => logger.error({ err: error, ...target }, 'job transport error'),
-    }),
-  );
-  logger.info({ serving, threads: options.threads, slots: options.slots, transport: transport.kind }, 'worker ready');
+  logger.info({ serving, transport: transport.kind }, 'worker ready');
   return {
     serving,
     get answered() {
@@ -56,7 +75,7 @@ export async function startWorker(options: WorkerOptions, transport: JobTranspor
     },
     async stop() {
       await Promise.all(servers.map((server) => server.stop()));
-      await pool.close();
+      await Promise.all(pools.map((pool) => pool.close()));
     },
   };
 }

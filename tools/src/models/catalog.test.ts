@@ -54,15 +54,18 @@ describe('model catalog', () => {
     await session.release();
   });
 
-  it('dummy adds one to a [N, 10] batch', async () => {
-    const session = await load('dummy');
+  it.each([
+    ['dummy', [2, DUMMY_WIDTH]],
+    ['dummy-3d', [2, 1, DUMMY_WIDTH]],
+  ])('%s adds one to a batch of shape %j', async (name, shape) => {
+    const session = await load(name);
     expect(session.inputNames).toEqual([DUMMY_INPUT]);
     expect(session.outputNames).toEqual([DUMMY_OUTPUT]);
 
     const input = Float32Array.from({ length: 2 * DUMMY_WIDTH }, (_, i) => i - 5.5);
-    const result = await session.run({ [DUMMY_INPUT]: new Tensor('float32', input, [2, DUMMY_WIDTH]) });
+    const result = await session.run({ [DUMMY_INPUT]: new Tensor('float32', input, shape) });
 
-    expect(result[DUMMY_OUTPUT]?.dims).toEqual([2, DUMMY_WIDTH]);
+    expect(result[DUMMY_OUTPUT]?.dims).toEqual(shape);
     expect(Array.from(result[DUMMY_OUTPUT]?.data as Float32Array)).toEqual(Array.from(input, (x) => x + 1));
     await session.release();
   });

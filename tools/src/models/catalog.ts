@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { buildDummy } from './dummy.js';
+import { buildDummy, buildDummy3d } from './dummy.js';
 import type { OnnxGraph } from './onnx-graph.js';
 import { buildResNet50 } from './resnet50.js';
 import { buildResNetTiny } from './resnet-tiny.js';
@@ -15,6 +15,7 @@ export const MODEL_CATALOG: readonly ModelRecipe[] = [
   { name: 'resnet', build: buildResNet50 },
   { name: 'resnet-tiny', build: buildResNetTiny },
   { name: 'dummy', build: buildDummy },
+  { name: 'dummy-3d', build: buildDummy3d },
 ];
 
 /** The model repository layout: `<repository>/<name>/<version>/model.onnx`, one version each. */

@@ -5,8 +5,13 @@ describe('parseGeneratorOptions', () => {
   it('defaults to every model in ./models with the fixed seed', () => {
     const options = parseGeneratorOptions([]);
     expect(options.repository).toBe('models');
-    expect(options.models.map((recipe) => recipe.name)).toEqual(['resnet', 'resnet-tiny', 'dummy']);
+    expect(options.models.map((recipe) => recipe.name)).toEqual(['resnet', 'resnet-tiny', 'dummy', 'dummy-3d']);
     expect(options.seed).toBe(DEFAULT_SEED);
+    expect(options.ifMissing).toBe(false);
+  });
+
+  it('leaves existing models alone with --if_missing', () => {
+    expect(parseGeneratorOptions(['--if_missing']).ifMissing).toBe(true);
   });
 
   it('takes a repository, a selection of models and a seed', () => {

@@ -8,14 +8,17 @@ export interface GeneratorOptions {
   models: readonly ModelRecipe[];
   /** Seed of the weights; default fixed, so the files are the same on every run. */
   seed: number;
+  /** Leave a model whose file exists alone (what `pnpm start` asks before serving). */
+  ifMissing: boolean;
 }
 
 export const DEFAULT_SEED = 42;
 
-export const USAGE = `usage: pnpm models [--out <dir>] [--only <name,...>] [--seed <n>]
+export const USAGE = `usage: pnpm models [--out <dir>] [--only <name,...>] [--seed <n>] [--if_missing]
   --out   model repository to write (default: models)
   --only  comma-separated models among: ${MODEL_CATALOG.map((recipe) => recipe.name).join(', ')}
-  --seed  integer seed of the weights, 0 to 4294967295 (default: ${DEFAULT_SEED})`;
+  --seed  integer seed of the weights, 0 to 4294967295 (default: ${DEFAULT_SEED})
+  --if_missing  write only the models whose file does not exist yet`;
 
 /** Parses the command line; throws with a message for the user on anything it does not know. */
 export function parseGeneratorOptions(args: readonly string[]): GeneratorOptions {
@@ -25,6 +28,7 @@ export function parseGeneratorOptions(args: readonly string[]): GeneratorOptions
       out: { type: 'string', default: 'models' },
       only: { type: 'string' },
       seed: { type: 'string', default: String(DEFAULT_SEED) },
+      if_missing: { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -33,7 +37,7 @@ export function parseGeneratorOptions(args: readonly string[]): GeneratorOptions
   if (!/^\d+$/.test(values.seed) || seed > 0xffffffff) {
     throw new Error(`--seed must be an integer 0..4294967295, got ${values.seed}`);
   }
-  return { repository: values.out, models: selectModels(values.only), seed };
+  return { repository: values.out, models: selectModels(values.only), seed, ifMissing: values.if_missing };
 }
 
 function selectModels(only: string | undefined): readonly ModelRecipe[] {

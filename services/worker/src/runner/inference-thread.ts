@@ -6,22 +6,14 @@ import * as ort from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import type { InferenceResult, InferenceTask, RunnerTensor, SessionSpec } from './runner-task.js';
 
-const sessions = new Map<string, Promise<ort.InferenceSession>>();
-
-function session(spec: SessionSpec): Promise<ort.InferenceSession> {
-  let loading = sessions.get(spec.key);
-  if (!loading) {
-    loading = ort.InferenceSession.create(spec.path, {
-      intraOpNumThreads: spec.intraOpThreads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
-    loading.catch(() => sessions.delete(spec.key));
-    sessions.set(spec.key, loading);
-  }
-  return loading;
-}
+const spec = workerData as SessionSpec;
+// The session opens before the thread takes its first job, so no request pays for loading.
+const session = await ort.InferenceSession.create(spec.path, {
+  intraOpNumThreads: spec.intraOpThreads,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  graphOptimizationLevel: 'all',
+});
 
 function toOrtTensor(tensor: RunnerTensor): ort.Tensor {
   const { dtype, shape, data } = tensor;
@@ -81,19 +73,15 @@ function fromOrtTensor(tensor: ort.Tensor): RunnerTensor {
   return { dtype, shape: tensor.dims.slice(), data };
 }
 
-// Every session opens before the thread takes its first job, so no request pays for loading.
-await Promise.all((workerData as SessionSpec[]).map(session));
-
 /** A task that only waits for the thread to be ready. */
 export function ready(): boolean {
   return true;
 }
 
 export default async function infer(task: InferenceTask): Promise<object> {
-  const loaded = await session(task.session);
   const feeds: Record<string, ort.Tensor> = {};
   for (const [name, tensor] of Object.entries(task.inputs)) feeds[name] = toOrtTensor(tensor);
-  const results = await loaded.run(feeds, task.outputs.length > 0 ? task.outputs : loaded.outputNames.slice());
+  const results = await session.run(feeds, task.outputs.length > 0 ? task.outputs : session.outputNames.slice());
   const outputs: Record<string, RunnerTensor> = {};
   for (const [name, value] of Object.entries(results)) outputs[name] = fromOrtTensor(value);
   // The output bytes move to the main thread instead of being copied.

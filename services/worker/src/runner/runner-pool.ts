@@ -10,28 +10,25 @@ export interface RunnerPoolOptions {
   intraOpThreads: number;
 }
 
-/** The models a pool serves, by key. */
-export type ModelPaths = ReadonlyMap<string, string>;
-
 /**
- * A pool of worker threads running onnxruntime sessions. Every thread opens every model's
- * session at start-up, so the first request pays no load time.
+ * The worker threads running one model version's onnxruntime sessions. Every thread opens its
+ * session before taking a job, so the first request pays no load time.
  */
 export class RunnerPool {
   readonly #pool: Piscina;
-  readonly #specs = new Map<string, SessionSpec>();
+  readonly #session: SessionSpec;
 
-  private constructor(pool: Piscina, specs: Map<string, SessionSpec>) {
+  private constructor(pool: Piscina, session: SessionSpec) {
     this.#pool = pool;
-    this.#specs = specs;
+    this.#session = session;
   }
 
-  static async start(models: ModelPaths, options: RunnerPoolOptions): Promise<RunnerPool> {
-    const specs = new Map<string, SessionSpec>();
-    for (const [key, path] of models) specs.set(key, { key, path, intraOpThreads: options.intraOpThreads });
+  /** `key` names the model version in errors; `path` is its model.onnx. */
+  static async start(key: string, path: string, options: RunnerPoolOptions): Promise<RunnerPool> {
+    const session: SessionSpec = { key, path, intraOpThreads: options.intraOpThreads };
     const pool = new Piscina({
       filename: fileURLToPath(new URL('./inference-thread.js', import.meta.url)),
-      workerData: [...specs.values()],
+      workerData: session,
       minThreads: options.threads,
       maxThreads: options.threads,
       concurrentTasksPerWorker: 1,
@@ -41,20 +38,14 @@ export class RunnerPool {
       await Promise.all(Array.from({ length: options.threads }, () => pool.run(null, { name: 'ready' })));
     } catch (cause) {
       await pool.destroy();
-      throw DemuxError.unavailable(`cannot load models: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      throw DemuxError.unavailable(`cannot load ${key} from ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     }
-    return new RunnerPool(pool, specs);
-  }
-
-  get threads(): number {
-    return this.#pool.threads.length;
+    return new RunnerPool(pool, session);
   }
 
   /** Runs one inference off the main thread. Input bytes are copied once, into buffers the thread owns. */
-  async run(key: string, inputs: readonly Tensor[], outputs: readonly string[]): Promise<Tensor[]> {
-    const session = this.#specs.get(key);
-    if (!session) throw DemuxError.notFound(`model ${key} is not loaded by this worker`);
-    const task: InferenceTask = { session, inputs: {}, outputs: [...outputs] };
+  async run(inputs: readonly Tensor[], outputs: readonly string[]): Promise<Tensor[]> {
+    const task: InferenceTask = { inputs: {}, outputs: [...outputs] };
     const transferList: ArrayBuffer[] = [];
     for (const input of inputs) {
       const data = new Uint8Array(input.data).buffer;
@@ -65,7 +56,8 @@ export class RunnerPool {
     try {
       result = (await this.#pool.run(task, { transferList })) as InferenceResult;
     } catch (cause) {
-      throw DemuxError.internal(`inference failed for ${key}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw DemuxError.internal(`inference failed for ${this.#session.key}: ${reason}`, { cause });
     }
     return Object.entries(result.outputs).map(([name, output]: [string, RunnerTensor]) => ({
       name,

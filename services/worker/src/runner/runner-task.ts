@@ -1,6 +1,6 @@
 import type { DType } from '@demux/core';
 
-/** What a runner thread needs to open a session; the key names one model version. */
+/** What a runner thread needs to open its session; the key names the model version. */
 export interface SessionSpec {
   key: string;
   path: string;
@@ -15,7 +15,6 @@ export interface RunnerTensor {
 }
 
 export interface InferenceTask {
-  session: SessionSpec;
   inputs: Record<string, RunnerTensor>;
   outputs: string[];
 }

@@ -1,0 +1,75 @@
+import {
+  Metadata,
+  status,
+  type MethodDefinition,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type ServiceError,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { DemuxError, type StatusCodeValue } from './errors.js';
+
+type RequestOf<M> = M extends { requestDeserialize: (bytes: Buffer) => infer Request } ? Request : never;
+type ResponseOf<M> = M extends { responseSerialize: (value: infer Response) => Buffer } ? Response : never;
+
+/** A unary RPC as an async function: its result is the response, what it throws the status. */
+export type UnaryHandler<Request, Response> = (request: Request, call: ServerUnaryCall<Buffer, Response>) => Promise<Response>;
+
+export type UnaryHandlers<D extends ServiceDefinition> = { [K in keyof D]: UnaryHandler<RequestOf<D[K]>, ResponseOf<D[K]>> };
+
+/** The gRPC status object of any error: a DemuxError keeps its code, anything else is INTERNAL. */
+export function toServiceError(error: unknown): Partial<ServiceError> {
+  const demux = DemuxError.from(error);
+  return { code: demux.code, details: demux.message, metadata: new Metadata() };
+}
+
+/** A failed call of a Demux service as a DemuxError with the same code and message. */
+export function fromServiceError(error: ServiceError): DemuxError {
+  return new DemuxError(error.code as StatusCodeValue, error.details || error.message, { cause: error });
+}
+
+/**
+ * A service whose requests are decoded inside the handler rather than by grpc-js, which answers
+ * an undecodable message with INTERNAL: malformed bytes from a client are INVALID_ARGUMENT.
+ */
+export function unaryService<D extends ServiceDefinition>(
+  definition: D,
+  handlers: UnaryHandlers<D>,
+): { definition: ServiceDefinition; implementation: UntypedServiceImplementation } {
+  const rawDefinition: Record<string, MethodDefinition<unknown, unknown>> = {};
+  const implementation: UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(definition) as [keyof D & string, MethodDefinition<unknown, unknown>][]) {
+    rawDefinition[name] = { ...method, requestDeserialize: (bytes: Buffer) => bytes };
+    const handler = handlers[name] as UnaryHandler<unknown, unknown>;
+    implementation[name] = (call: ServerUnaryCall<Buffer, unknown>, callback: sendUnaryData<unknown>) => {
+      let request: unknown;
+      try {
+        request = method.requestDeserialize(call.request);
+      } catch (cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        callback({ code: status.INVALID_ARGUMENT, details: `malformed ${method.path} request: ${reason}` });
+        return;
+      }
+      handler(request, call).then(
+        (response) => callback(null, response),
+        (error: unknown) => callback(toServiceError(error)),
+      );
+    };
+  }
+  return { definition: rawDefinition, implementation };
+}
+
+/** The absolute deadline of an incoming call, or `fallbackMs` from now when the client set none. */
+export function callDeadline(call: ServerUnaryCall<unknown, unknown>, fallbackMs: number): number {
+  const deadline = call.getDeadline();
+  const ms = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+  return Number.isFinite(ms) && ms > 0 ? ms : Date.now() + fallbackMs;
+}
+
+/** An AbortSignal that aborts when the client cancels the call or its deadline passes. */
+export function callSignal(call: ServerUnaryCall<unknown, unknown>): AbortSignal {
+  const controller = new AbortController();
+  call.once('cancelled', () => controller.abort());
+  return controller.signal;
+}

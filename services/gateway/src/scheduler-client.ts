@@ -1,0 +1,57 @@
+import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import {
+  fromInferResponse,
+  fromMetadataResponse,
+  fromServiceError,
+  fromStatusResponse,
+  toInferRequest,
+  type EndpointMetadata,
+  type InferCall,
+  type InferResult,
+  type SchedulerApi,
+  type VersionStatus,
+} from '@demux/core';
+import { demux } from '@demux/proto';
+
+/** The scheduler across gRPC (demux.v1.Scheduler); the client's deadline and cancellation go along. */
+export class GrpcScheduler implements SchedulerApi {
+  readonly #client: demux.SchedulerClient;
+
+  constructor(address: string, maxMessageBytes: number) {
+    this.#client = new demux.SchedulerClient(address, credentials.createInsecure(), {
+      'grpc.max_send_message_length': maxMessageBytes,
+      'grpc.max_receive_message_length': maxMessageBytes,
+      // Several schedulers behind one DNS name share the load.
+      'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+    });
+  }
+
+  infer(call: InferCall): Promise<InferResult> {
+    return new Promise((resolve, reject) => {
+      const pending = this.#client.infer(toInferRequest(call), new Metadata(), { deadline: call.deadlineMs }, (error, response) =>
+        error ? reject(fromServiceError(error)) : resolve(fromInferResponse(response)),
+      );
+      call.signal?.addEventListener('abort', () => pending.cancel(), { once: true });
+    });
+  }
+
+  metadata(name: string, version?: number): Promise<EndpointMetadata> {
+    return new Promise((resolve, reject) => {
+      this.#client.getMetadata({ name, version: BigInt(version ?? 0) }, (error: ServiceError | null, response) =>
+        error ? reject(fromServiceError(error)) : resolve(fromMetadataResponse(response)),
+      );
+    });
+  }
+
+  status(name: string, version?: number): Promise<VersionStatus[]> {
+    return new Promise((resolve, reject) => {
+      this.#client.getStatus({ name, version: BigInt(version ?? 0) }, (error: ServiceError | null, response) =>
+        error ? reject(fromServiceError(error)) : resolve(fromStatusResponse(response)),
+      );
+    });
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}
