@@ -31,7 +31,7 @@ export interface ServiceProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function startService(name: 'worker', args: string[], env: NodeJS.ProcessEnv = {}): ServiceProcess {
+export function startService(name: 'worker' | 'scheduler' | 'gateway' | 'stack', args: string[], env: NodeJS.ProcessEnv = {}): ServiceProcess {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'services', name, 'dist', 'main.js'), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -51,3 +51,4 @@ export {
   toStatusResponse,
 } from './codec/scheduler.js';
 export { callDeadline, callSignal, fromServiceError, toServiceError, unaryService, type UnaryHandler, type UnaryHandlers } from './grpc.js';
+export { runService, type RunningService } from './service-main.js';

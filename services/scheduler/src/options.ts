@@ -1,0 +1,52 @@
+import { DemuxError, integerFlag, logLevelFlag, parseFlags, type LogLevel } from '@demux/core';
+
+/** Everything a scheduler is told at start-up, validated once. */
+export interface SchedulerOptions {
+  configPath: string;
+  /** Internal gRPC port the gateway calls (demux.v1.Scheduler). */
+  port: number;
+  bindAddress: string;
+  /** NATS URL; undefined when the scheduler runs inside `pnpm start` on the in-process transport. */
+  natsUrl: string | undefined;
+  natsStream: string;
+  natsSubjectPrefix: string;
+  /** The deadline of a request that arrives without one. */
+  requestTimeoutMs: number;
+  maxMessageBytes: number;
+  logLevel: LogLevel;
+}
+
+export const SCHEDULER_DEFAULTS = {
+  port: 9100,
+  bindAddress: '0.0.0.0',
+  natsStream: 'DEMUX_JOBS',
+  natsSubjectPrefix: 'demux.jobs',
+  requestTimeoutMs: 60_000,
+  maxMessageBytes: 64 * 1024 * 1024,
+} as const;
+
+export function parseSchedulerOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): SchedulerOptions {
+  const flags = parseFlags(argv, {
+    config_path: { type: 'string' },
+    port: { type: 'string' },
+    grpc_bind_address: { type: 'string' },
+    nats: { type: 'string' },
+    nats_stream: { type: 'string' },
+    nats_subject_prefix: { type: 'string' },
+    request_timeout: { type: 'string' },
+    max_message_bytes: { type: 'string' },
+    log_level: { type: 'string' },
+  });
+  if (!flags.config_path) throw DemuxError.invalidArgument('--config_path is required');
+  return {
+    configPath: flags.config_path,
+    port: integerFlag('port', flags.port, SCHEDULER_DEFAULTS.port, 0, 65535),
+    bindAddress: flags.grpc_bind_address ?? SCHEDULER_DEFAULTS.bindAddress,
+    natsUrl: flags.nats ?? env.NATS_URL,
+    natsStream: flags.nats_stream ?? SCHEDULER_DEFAULTS.natsStream,
+    natsSubjectPrefix: flags.nats_subject_prefix ?? SCHEDULER_DEFAULTS.natsSubjectPrefix,
+    requestTimeoutMs: integerFlag('request_timeout', flags.request_timeout, SCHEDULER_DEFAULTS.requestTimeoutMs),
+    maxMessageBytes: integerFlag('max_message_bytes', flags.max_message_bytes, SCHEDULER_DEFAULTS.maxMessageBytes, 1024, 2 ** 31 - 1),
+    logLevel: logLevelFlag(flags.log_level),
+  };
+}

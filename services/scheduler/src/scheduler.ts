@@ -1,0 +1,70 @@
+import {
+  checkInputs,
+  loadConfig,
+  ModelRepository,
+  type EndpointMetadata,
+  type InferCall,
+  type InferResult,
+  type JobTransport,
+  type Logger,
+  type SchedulerApi,
+  type VersionStatus,
+} from '@demux/core';
+import { Endpoints, type Endpoint } from './endpoints.js';
+import type { SchedulerOptions } from './options.js';
+import { runBatchRows } from './session/batch-rows.js';
+import { runPipeline, type NodeRun } from './session/index.js';
+
+function describe(endpoint: Endpoint): string {
+  return endpoint.isPipeline ? `pipeline ${endpoint.name}` : `model ${endpoint.name} version ${endpoint.version}`;
+}
+
+/**
+ * Runs requests: a pipeline session per request, or a plain model's batch as one job per row,
+ * every node execution a job on the transport, with the request's deadline and cancellation.
+ */
+export class Scheduler implements SchedulerApi {
+  constructor(
+    private readonly endpoints: Endpoints,
+    private readonly transport: JobTransport,
+  ) {}
+
+  async infer(call: InferCall): Promise<InferResult> {
+    const endpoint = this.endpoints.resolve(call.name, call.version);
+    const { inputs } = endpoint.definition.metadata();
+    // The gateway checked already; a scheduler also serves other callers, and the check is cheap.
+    checkInputs(describe(endpoint), call.inputs, inputs);
+    const signal = call.signal ?? new AbortController().signal;
+    const run: NodeRun = (job, item, jobSignal) =>
+      this.transport.submit(job, { requestId: call.requestId, item, deadlineMs: call.deadlineMs, signal: jobSignal });
+    const outputs = endpoint.isPipeline
+      ? await runPipeline(endpoint.definition, call.inputs, run, { signal, outputs: call.outputs })
+      : await runBatchRows(
+          { node: endpoint.name, model: endpoint.name, version: endpoint.version, inputs: call.inputs, outputs: call.outputs },
+          inputs.every((input) => input.shape[0] === -1),
+          run,
+          signal,
+        );
+    return { name: endpoint.name, version: endpoint.version, outputs };
+  }
+
+  async metadata(name: string, version?: number): Promise<EndpointMetadata> {
+    return this.endpoints.metadata(name, version);
+  }
+
+  async status(name: string, version?: number): Promise<VersionStatus[]> {
+    return this.endpoints.status(name, version);
+  }
+}
+
+/** Reads config.json and the models' metadata, validates every pipeline, and returns a scheduler on the transport. */
+export async function loadScheduler(options: SchedulerOptions, transport: JobTransport, logger: Logger): Promise<Scheduler> {
+  const config = await loadConfig(options.configPath);
+  const repository = await ModelRepository.load(config.models);
+  const endpoints = new Endpoints(config, repository);
+  logger.info(
+    { models: repository.names(), pipelines: config.pipelines.map((pipeline) => pipeline.name), transport: transport.kind },
+    'scheduler loaded config',
+  );
+  return new Scheduler(endpoints, transport);
+}
