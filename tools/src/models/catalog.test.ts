@@ -15,12 +15,13 @@ async function load(name: string, seed = 42): Promise<InferenceSession> {
   return InferenceSession.create(recipe(name).build(seed).encode(), { intraOpNumThreads: 1 });
 }
 
-/** Two unlike images: white noise and a horizontal ramp. */
+/** Two unlike images of 0..255 pixels: uniform white noise and a horizontal ramp. */
 function twoImages(): Tensor {
   const pixels = 3 * 224 * 224;
   const data = new Float32Array(2 * pixels);
-  new Prng(1).fillNormal(data.subarray(0, pixels), 1);
-  for (let i = 0; i < pixels; i++) data[pixels + i] = ((i % 224) / 224) * 4 - 2;
+  const prng = new Prng(1);
+  for (let i = 0; i < pixels; i++) data[i] = prng.nextUint32() >>> 24;
+  for (let i = 0; i < pixels; i++) data[pixels + i] = Math.round(((i % 224) / 223) * 255);
   return new Tensor('float32', data, [2, 3, 224, 224]);
 }
 

@@ -10,9 +10,16 @@ import type { Prng } from './prng.js';
  */
 export const IMAGE_INPUT = '0';
 export const PROBABILITIES_OUTPUT = '1463';
-/** NCHW float32 images, any batch size. */
+/** NCHW float32 images, any batch size, of RGB pixel values 0..255. */
 export const IMAGE_SHAPE = ['N', 3, 224, 224] as const;
 export const CLASS_COUNT = 1000;
+
+/**
+ * torchvision's ImageNet statistics per RGB channel, scaled from 0..1 to the 0..255 pixels the
+ * models take (as OpenVINO's resnet50-binary-0001 takes them).
+ */
+const PIXEL_MEAN = [0.485 * 255, 0.456 * 255, 0.406 * 255] as const;
+const PIXEL_STD = [0.229 * 255, 0.224 * 255, 0.225 * 255] as const;
 
 /** Biases stand in for folded batch norm shifts: small, so they do not swamp the weights. */
 const BIAS_STD = 0.01;
@@ -26,8 +33,21 @@ export interface ConvolutionSpec {
   stride?: number;
   /** Multiplies the He standard deviation, e.g. to damp the last layer of a residual branch. */
   gain?: number;
-  /** True for the stem: the normalized image is centered already, unlike the ReLU outputs other layers read. */
+  /** True for the stem: it reads the normalized image, centered already, unlike the ReLU outputs other layers read. */
   readsImage?: boolean;
+}
+
+/**
+ * Declares the image input, 0..255 pixels, and normalizes it the way torchvision does before its
+ * models: (x - mean) / std per channel, so the layers read values centered near 0 with a spread
+ * near 1. Explicit Sub and Div nodes rather than a fold into the stem's weights, which would be
+ * inexact where a padded stem reads its zero padding. Returns the normalized image's name.
+ */
+export function normalizedImage(graph: OnnxGraph): string {
+  const image = graph.input(IMAGE_INPUT, IMAGE_SHAPE);
+  const mean = graph.initializer('normalize.mean', [1, 3, 1, 1], Float32Array.from(PIXEL_MEAN));
+  const std = graph.initializer('normalize.std', [1, 3, 1, 1], Float32Array.from(PIXEL_STD));
+  return graph.node('Div', [graph.node('Sub', [image, mean]), std]);
 }
 
 /**

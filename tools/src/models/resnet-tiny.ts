@@ -1,4 +1,4 @@
-import { classifierHead, convolution, IMAGE_INPUT, IMAGE_SHAPE, relu } from './image-classifier.js';
+import { classifierHead, convolution, normalizedImage, relu } from './image-classifier.js';
 import { OnnxGraph } from './onnx-graph.js';
 import { Prng } from './prng.js';
 
@@ -13,7 +13,7 @@ const LOGIT_GAIN = 2.5;
 export function buildResNetTiny(seed: number): OnnxGraph {
   const prng = new Prng(seed);
   const graph = new OnnxGraph('resnet-tiny');
-  const image = graph.input(IMAGE_INPUT, IMAGE_SHAPE);
+  const image = normalizedImage(graph);
   // Multiply-accumulates: 56x56x24 outputs from 4x4x3 patches 3.6 M; 28x28x48 8.1 M; 28x28x96 32.5 M.
   const stemSpec = { name: 'stem', inChannels: 3, outChannels: 24, kernel: 4, stride: 4, readsImage: true };
   let x = relu(graph, convolution(graph, prng, image, stemSpec));

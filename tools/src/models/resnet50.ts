@@ -1,4 +1,4 @@
-import { classifierHead, convolution, IMAGE_INPUT, IMAGE_SHAPE, relu } from './image-classifier.js';
+import { classifierHead, convolution, normalizedImage, relu } from './image-classifier.js';
 import { OnnxGraph } from './onnx-graph.js';
 import { Prng } from './prng.js';
 
@@ -20,20 +20,21 @@ const BLOCK_COUNT = STAGES.reduce((sum, stage) => sum + stage.blocks, 0);
  */
 const RESIDUAL_GAIN = 1 / Math.sqrt(BLOCK_COUNT);
 /**
- * Calibrated with onnxruntime on synthetic normalized images (values of unit scale): logits then
- * have a standard deviation of 3-5 for structured images and below 1 for white noise, so the top
- * class gets a few percent to about 60 %.
+ * Calibrated with onnxruntime on synthetic images (of unit scale once the input normalization has
+ * centered them): logits then have a standard deviation of 3-5 for structured images and below 1
+ * for white noise, so the top class gets a few percent to about 60 %.
  */
 const LOGIT_GAIN = 3;
 
 /**
  * ResNet-50 v1.5 with batch norm folded into the convolutions (each has a bias instead):
  * stride on the 3x3 convolution of a bottleneck, projection shortcut on each stage's first block.
+ * It takes 0..255 pixels and normalizes them itself, ahead of the stem.
  */
 export function buildResNet50(seed: number): OnnxGraph {
   const prng = new Prng(seed);
   const graph = new OnnxGraph('resnet50');
-  const image = graph.input(IMAGE_INPUT, IMAGE_SHAPE);
+  const image = normalizedImage(graph);
   const stemSpec = { name: 'conv1', inChannels: 3, outChannels: 64, kernel: 7, stride: 2, readsImage: true };
   const stem = relu(graph, convolution(graph, prng, image, stemSpec));
   let x = graph.node('MaxPool', [stem], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });
