@@ -63,7 +63,8 @@ const PIPELINES = [
   },
 ];
 
-const configPath = writeConfig(['resnet', 'dummy', 'dummy-3d'], { pipeline_config_list: PIPELINES });
+// resnet is served with batch size 1, as the guide's model is: its items are [1,3,224,224].
+const configPath = writeConfig(['resnet', 'dummy', 'dummy-3d'], { pipeline_config_list: PIPELINES }, { resnet: { batch_size: '1' } });
 
 /** Deterministic, varied images in 0..255, one per index. */
 function image(index: number): Float32Array {
@@ -71,6 +72,8 @@ function image(index: number): Float32Array {
   for (let i = 0; i < IMAGE; i++) pixels[i] = 127.5 + 127.5 * Math.sin(i * 0.0007 * (index + 1) + index);
   return pixels;
 }
+
+const ramp = (count: number) => Float32Array.from({ length: count }, (_, i) => i);
 
 function batchOf(indices: number[]): Float32Array {
   const batch = new Float32Array(indices.length * IMAGE);
@@ -123,7 +126,7 @@ describe.each([
       inputs: { '0': [-1, 1, 3, 224, 224] },
       outputs: { '1463': [-1, 1, 1000] },
     });
-    expect(signatureShapes(await client.metadata('resnet'))).toEqual({ inputs: { '0': [-1, 3, 224, 224] }, outputs: { '1463': [-1, 1000] } });
+    expect(signatureShapes(await client.metadata('resnet'))).toEqual({ inputs: { '0': [1, 3, 224, 224] }, outputs: { '1463': [1, 1000] } });
     expect(signatureShapes(await client.metadata('fixedDemux'))).toEqual({ inputs: { b: [3, -1, 10] }, outputs: { a: [3, -1, 10] } });
   });
 
@@ -154,15 +157,19 @@ describe.each([
     });
   });
 
-  it('splits a batch sent to the plain model into rows and stacks the answers', async () => {
-    const indices = [4, 5, 6];
-    const response = await client.predict(predictRequest('resnet', { '0': floatTensor([3, 3, 224, 224], batchOf(indices)) }));
-    const { shape, values } = floatOutput(response, '1463');
-    expect(shape).toEqual([3, CLASSES]);
-    expect(Math.max(...values.subarray(CLASSES, 2 * CLASSES).map((v, k) => Math.abs(v - reference[5]![k]!)))).toBeLessThan(1e-5);
+  it('splits a batch sent to a plain model with a dynamic batch into rows and stacks the answers', async () => {
+    const response = await client.predict(predictRequest('dummy', { b: floatTensor([3, 10], ramp(30)) }));
+    const { shape, values } = floatOutput(response, 'a');
+    expect(shape).toEqual([3, 10]);
+    expect([...values]).toEqual([...ramp(30)].map((value) => value + 1));
   });
 
-  const ramp = (count: number) => Float32Array.from({ length: count }, (_, i) => i);
+  it('holds the plain resnet to its configured batch size of 1', async () => {
+    const image4 = await client.predict(predictRequest('resnet', { '0': floatTensor([1, 3, 224, 224], batchOf([4])) }));
+    const { values } = floatOutput(image4, '1463');
+    expect(Math.max(...values.map((v, k) => Math.abs(v - reference[4]![k]!)))).toBeLessThan(1e-5);
+    await expectCode(client.predict(predictRequest('resnet', { '0': floatTensor([2, 3, 224, 224], batchOf([4, 5])) })), status.INVALID_ARGUMENT, 'dimension 0 must be 1');
+  });
 
   it.each([
     ['a two-node pipeline adds twice', 'twoNodes', [2, 10], [2, 10], 2],

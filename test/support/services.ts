@@ -8,12 +8,12 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 /** Written by `pnpm models`, which `pnpm test` runs before the tests. */
 export const MODELS_DIR = join(REPO_ROOT, 'models');
 
-/** A config.json in a temporary directory, serving the named generated models. */
-export function writeConfig(models: string[], extra: Record<string, unknown> = {}): string {
+/** A config.json in a temporary directory, serving the named generated models, with extra model settings by name. */
+export function writeConfig(models: string[], extra: Record<string, unknown> = {}, settings: Record<string, object> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'demux-config-'));
   const path = join(dir, 'config.json');
   const config = {
-    model_config_list: models.map((name) => ({ config: { name, base_path: join(MODELS_DIR, name) } })),
+    model_config_list: models.map((name) => ({ config: { name, base_path: join(MODELS_DIR, name), ...settings[name] } })),
     ...extra,
   };
   writeFileSync(path, JSON.stringify(config, null, 2));

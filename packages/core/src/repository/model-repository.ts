@@ -2,6 +2,7 @@ import type { ModelConfig } from '../config/demux-config.js';
 import { DemuxError } from '../errors.js';
 import { MODEL_FILE, modelFilePath, scanModelVersions } from './model-directory.js';
 import { type ModelMetadata, readModelMetadata } from './onnx-metadata.js';
+import { servedMetadata } from './served-shape.js';
 import { missingVersions, selectVersions } from './version-policy.js';
 
 /** What a model serves, and what it was asked to serve but cannot; model status reports both. */
@@ -85,7 +86,7 @@ async function loadModel(config: ModelConfig): Promise<RepositoryModel> {
     const versions = await Promise.all(
       served.map(async (version): Promise<[number, ServedVersion]> => {
         const path = modelFilePath(config.basePath, version);
-        return [version, { path, metadata: await readModelMetadata(path) }];
+        return [version, { path, metadata: servedMetadata(config, await readModelMetadata(path)) }];
       }),
     );
     return {
