@@ -189,6 +189,18 @@ describe.each([
     await expect(answer).rejects.toMatchObject({ code: StatusCode.CANCELLED });
   });
 
+  it('counts the live workers of a model version, and forgets one as it stops', async () => {
+    expect(pair.submitter.liveWorkers(model)).toBe(0);
+    const first = serve(doubler().handler);
+    const second = serve(doubler().handler);
+    await expect.poll(() => pair.submitter.liveWorkers(model)).toBe(2);
+    expect(pair.submitter.liveWorkers({ ...model, version: 2 })).toBe(0);
+    await first.stop();
+    await expect.poll(() => pair.submitter.liveWorkers(model)).toBe(1);
+    await second.stop();
+    await expect.poll(() => pair.submitter.liveWorkers(model)).toBe(0);
+  });
+
   it('lets the jobs in flight finish when a worker stops', async () => {
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));

@@ -1,4 +1,4 @@
-import { credentials, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { tfs } from '@demux/proto';
 
 const MAX_MESSAGE = 256 * 1024 * 1024;
@@ -16,7 +16,7 @@ export class TfsClient {
 
   predict(request: tfs.PredictRequest, timeoutMs = 60_000): Promise<tfs.PredictResponse> {
     return new Promise((resolve, reject) =>
-      this.#prediction.predict(request, { deadline: Date.now() + timeoutMs } as never, (error: ServiceError | null, response) =>
+      this.#prediction.predict(request, new Metadata(), { deadline: Date.now() + timeoutMs }, (error: ServiceError | null, response) =>
         error ? reject(error) : resolve(response),
       ),
     );

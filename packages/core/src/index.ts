@@ -8,6 +8,7 @@ export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.j
 export { parseFlags, integerFlag, logLevelFlag } from './flags.js';
 export { checkInputs, checkTensor, type TensorSpec } from './validation.js';
 export {
+  modelKey,
   Slots,
   type Job,
   type JobContext,
@@ -39,7 +40,7 @@ export { ModelRepository, type ModelVersionStatus } from './repository/model-rep
 export { MODEL_FILE, modelFilePath, scanModelVersions, type VersionScan } from './repository/model-directory.js';
 export { readModelMetadata, type ModelMetadata } from './repository/onnx-metadata.js';
 export { missingVersions, selectVersions } from './repository/version-policy.js';
-export type { EndpointMetadata, InferCall, InferResult, SchedulerApi, VersionState, VersionStatus } from './scheduler-api.js';
+export type { EndpointMetadata, InferCall, InferResult, SchedulerApi, SchedulerHealth, VersionState, VersionStatus } from './scheduler-api.js';
 export {
   fromInferRequest,
   fromInferResponse,

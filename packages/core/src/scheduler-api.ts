@@ -50,4 +50,12 @@ export interface SchedulerApi {
   metadata(name: string, version?: number): Promise<EndpointMetadata>;
   /** Every version's status, or only the named one's. */
   status(name: string, version?: number): Promise<VersionStatus[]>;
+  /** Ready when every model of the config has a live worker. */
+  health(): Promise<SchedulerHealth>;
+}
+
+export interface SchedulerHealth {
+  ready: boolean;
+  /** Why not ready: one line per model version without a live worker. */
+  unready: string[];
 }

@@ -1,7 +1,7 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { DemuxError, type Logger, type SchedulerApi } from '@demux/core';
 import { EndpointCatalog } from './endpoint-catalog.js';
-import type { FrontDoor } from './front-door.js';
+import type { FrontDoor, RequestMetrics } from './front-door.js';
 import type { GatewayOptions } from './options.js';
 import { addTfsServices } from './tfs/tfs-services.js';
 
@@ -13,12 +13,18 @@ export interface RunningGateway {
 }
 
 /** Serves the public gRPC APIs, forwarding every checked request to the scheduler. */
-export async function startGateway(options: GatewayOptions, scheduler: SchedulerApi, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(
+  options: GatewayOptions,
+  scheduler: SchedulerApi,
+  logger: Logger,
+  metrics: RequestMetrics,
+): Promise<RunningGateway> {
   const door: FrontDoor = {
     scheduler,
     catalog: new EndpointCatalog(scheduler, options.metadataTtlMs),
     maxBatchSize: options.maxBatchSize,
     requestTimeoutMs: options.requestTimeoutMs,
+    metrics,
   };
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,

@@ -9,9 +9,13 @@ import {
   type InferCall,
   type InferResult,
   type SchedulerApi,
+  type SchedulerHealth,
   type VersionStatus,
 } from '@demux/core';
 import { demux } from '@demux/proto';
+
+/** A health probe must answer quickly, or it says nothing about whether the scheduler is reachable. */
+const HEALTH_TIMEOUT_MS = 2_000;
 
 /** The scheduler across gRPC (demux.v1.Scheduler); the client's deadline and cancellation go along. */
 export class GrpcScheduler implements SchedulerApi {
@@ -47,6 +51,14 @@ export class GrpcScheduler implements SchedulerApi {
     return new Promise((resolve, reject) => {
       this.#client.getStatus({ name, version: BigInt(version ?? 0) }, (error: ServiceError | null, response) =>
         error ? reject(fromServiceError(error)) : resolve(fromStatusResponse(response)),
+      );
+    });
+  }
+
+  health(): Promise<SchedulerHealth> {
+    return new Promise((resolve, reject) => {
+      this.#client.getHealth({}, new Metadata(), { deadline: Date.now() + HEALTH_TIMEOUT_MS }, (error: ServiceError | null, response) =>
+        error ? reject(fromServiceError(error)) : resolve({ ready: response.ready, unready: response.unready }),
       );
     });
   }

@@ -1,4 +1,4 @@
-import { DemuxError, type DemuxConfig, type EndpointMetadata, type ModelRepository, type VersionStatus } from '@demux/core';
+import { DemuxError, type DemuxConfig, type EndpointMetadata, type ModelRef, type ModelRepository } from '@demux/core';
 import { PipelineDefinition, repositoryCatalog } from './pipeline/index.js';
 
 /** A model version or a pipeline, as a request names it, with what runs it. */
@@ -7,6 +7,16 @@ export interface Endpoint {
   version: number;
   isPipeline: boolean;
   definition: PipelineDefinition;
+  /** The model versions its nodes run: it is ready when each has a live worker. */
+  models: ModelRef[];
+}
+
+function endpoint(name: string, version: number, isPipeline: boolean, definition: PipelineDefinition): Endpoint {
+  const models = new Map<string, ModelRef>();
+  for (const node of definition.nodes) {
+    if (node.kind === 'model') models.set(`${node.model.name}\u0000${node.model.version}`, { model: node.model.name, version: node.model.version });
+  }
+  return { name, version, isPipeline, definition, models: [...models.values()] };
 }
 
 /** Pipelines have no versions of their own; OpenVINO Model Server reports them as version 1. */
@@ -25,14 +35,14 @@ export class Endpoints {
       const versions = new Map<number, Endpoint>();
       for (const version of repository.versions(name)) {
         const definition = PipelineDefinition.forModel(name, version, repository.metadata(name, version));
-        versions.set(version, { name, version, isPipeline: false, definition });
+        versions.set(version, endpoint(name, version, false, definition));
       }
       this.#models.set(name, versions);
     }
     const catalog = repositoryCatalog(repository);
     for (const pipeline of config.pipelines) {
       const definition = PipelineDefinition.build(pipeline, catalog);
-      this.#pipelines.set(pipeline.name, { name: pipeline.name, version: PIPELINE_VERSION, isPipeline: true, definition });
+      this.#pipelines.set(pipeline.name, endpoint(pipeline.name, PIPELINE_VERSION, true, definition));
     }
   }
 
@@ -64,12 +74,16 @@ export class Endpoints {
     return { name: endpoint.name, version: endpoint.version, inputs, outputs, isPipeline: endpoint.isPipeline };
   }
 
-  /** Every served version is AVAILABLE: a version is served only once its model loaded. */
-  status(name: string, version?: number): VersionStatus[] {
-    const available = (endpoint: Endpoint): VersionStatus => ({ version: endpoint.version, state: 'AVAILABLE', errorCode: 0, errorMessage: '' });
-    if (version !== undefined || this.#pipelines.has(name)) return [available(this.resolve(name, version))];
+  /** The named version, or every version of a model (a pipeline has one). */
+  select(name: string, version?: number): Endpoint[] {
+    if (version !== undefined || this.#pipelines.has(name)) return [this.resolve(name, version)];
     const versions = this.#models.get(name);
     if (!versions) throw DemuxError.notFound(`model or pipeline ${name} not found`);
-    return [...versions.values()].map(available);
+    return [...versions.values()];
+  }
+
+  /** Every served model version. */
+  models(): Endpoint[] {
+    return [...this.#models.values()].flatMap((versions) => [...versions.values()]);
   }
 }

@@ -39,6 +39,7 @@ export async function serveScheduler(scheduler: SchedulerApi, options: Scheduler
       toInferResponse(await scheduler.infer(fromInferRequest(request, callDeadline(call, options.requestTimeoutMs), callSignal(call)))),
     getMetadata: async (request) => toMetadataResponse(await scheduler.metadata(request.name, versionOrDefault(request.version))),
     getStatus: async (request) => toStatusResponse(await scheduler.status(request.name, versionOrDefault(request.version))),
+    getHealth: async () => scheduler.health(),
   });
   server.addService(service.definition, service.implementation);
   const port = await new Promise<number>((resolve, reject) =>

@@ -7,7 +7,9 @@ import {
   type InferResult,
   type JobTransport,
   type Logger,
+  StatusCode,
   type SchedulerApi,
+  type SchedulerHealth,
   type VersionStatus,
 } from '@demux/core';
 import { Endpoints, type Endpoint } from './endpoints.js';
@@ -52,8 +54,25 @@ export class Scheduler implements SchedulerApi {
     return this.endpoints.metadata(name, version);
   }
 
+  /** AVAILABLE while every model the endpoint runs has a live worker; LOADING, with the reason, until then. */
   async status(name: string, version?: number): Promise<VersionStatus[]> {
-    return this.endpoints.status(name, version);
+    return this.endpoints.select(name, version).map((endpoint) => {
+      const unready = this.#unready(endpoint);
+      return unready.length === 0
+        ? { version: endpoint.version, state: 'AVAILABLE', errorCode: 0, errorMessage: '' }
+        : { version: endpoint.version, state: 'LOADING', errorCode: StatusCode.UNAVAILABLE, errorMessage: unready.join('; ') };
+    });
+  }
+
+  async health(): Promise<SchedulerHealth> {
+    const unready = this.endpoints.models().flatMap((endpoint) => this.#unready(endpoint));
+    return { ready: unready.length === 0, unready };
+  }
+
+  #unready(endpoint: Endpoint): string[] {
+    return endpoint.models
+      .filter((model) => this.transport.liveWorkers(model) === 0)
+      .map((model) => `model ${model.model} version ${model.version} has no live worker`);
   }
 }
 

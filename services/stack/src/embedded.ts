@@ -1,5 +1,6 @@
 import { InProcessTransport, type Logger } from '@demux/core';
-import { parseGatewayOptions, startGateway } from '@demux/gateway';
+import { GatewayMetrics, parseGatewayOptions, startGateway } from '@demux/gateway';
+import { Registry } from 'prom-client';
 import { loadScheduler, parseSchedulerOptions } from '@demux/scheduler';
 import { parseWorkerOptions, startWorker } from '@demux/worker';
 import type { StackOptions } from './options.js';
@@ -22,6 +23,7 @@ export async function startEmbedded(options: StackOptions, logger: Logger): Prom
     parseGatewayOptions(['--port', String(options.port), '--rest_port', String(options.restPort), '--log_level', options.logLevel]),
     scheduler,
     logger.child({ role: 'gateway' }),
+    new GatewayMetrics(new Registry()),
   );
   return {
     async stop() {

@@ -1,7 +1,7 @@
 import { DemuxError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { serveJobs, type DeliveredJob, type JobSource } from './job-server.js';
-import type { Job, JobContext, JobHandler, JobServer, JobTransport, ModelRef, ServeOptions, SubmitOptions } from './job-transport.js';
+import { modelKey, type Job, type JobContext, type JobHandler, type JobServer, type JobTransport, type ModelRef, type ServeOptions, type SubmitOptions } from './job-transport.js';
 import { PendingReplies } from './pending-replies.js';
 
 interface QueuedJob {
@@ -56,6 +56,8 @@ export class InProcessTransport implements JobTransport {
   readonly kind = 'in-process' as const;
   readonly #queues = new Map<string, ModelQueue>();
   readonly #replies = new PendingReplies();
+  /** Servers pulling each model version's queue. */
+  readonly #servers = new Map<string, number>();
   #nextId = 0;
 
   submit(job: Job, options: SubmitOptions): Promise<Tensor[]> {
@@ -75,7 +77,22 @@ export class InProcessTransport implements JobTransport {
   }
 
   serve(target: ModelRef, handler: JobHandler, options: ServeOptions): JobServer {
-    return serveJobs(this.#queue(target), handler, options, { heartbeatMs: 60_000, retryMs: 100 });
+    const key = modelKey(target);
+    this.#servers.set(key, (this.#servers.get(key) ?? 0) + 1);
+    const server = serveJobs(this.#queue(target), handler, options, { heartbeatMs: 60_000, retryMs: 100 });
+    return {
+      get inFlight() {
+        return server.inFlight;
+      },
+      stop: async () => {
+        this.#servers.set(key, (this.#servers.get(key) ?? 1) - 1);
+        await server.stop();
+      },
+    };
+  }
+
+  liveWorkers(target: ModelRef): number {
+    return this.#servers.get(modelKey(target)) ?? 0;
   }
 
   async close(): Promise<void> {
@@ -83,7 +100,7 @@ export class InProcessTransport implements JobTransport {
   }
 
   #queue(target: ModelRef): ModelQueue {
-    const key = `${target.model}\u0000${target.version}`;
+    const key = modelKey(target);
     let queue = this.#queues.get(key);
     if (!queue) {
       queue = new ModelQueue((queued) => this.#deliver(queued));

@@ -57,6 +57,10 @@ export interface ModelRef {
   version: number;
 }
 
+export function modelKey(target: ModelRef): string {
+  return `${target.model}\u0000${target.version}`;
+}
+
 /**
  * The job contract between scheduler and workers (DESIGN.md, "Job contract"). Two
  * implementations honour it: NATS JetStream for a cluster, and in-process for the embedded
@@ -68,6 +72,8 @@ export interface JobTransport {
   submit(job: Job, options: SubmitOptions): Promise<Tensor[]>;
   /** Starts pulling the jobs of one model version and answering them with the handler. */
   serve(target: ModelRef, handler: JobHandler, options: ServeOptions): JobServer;
+  /** Servers of a model version known to be alive (a worker runs one per version it serves): readiness reads it. */
+  liveWorkers(target: ModelRef): number;
   /** Rejects what is still pending and releases the connection. */
   close(): Promise<void>;
 }

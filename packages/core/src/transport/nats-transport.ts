@@ -18,6 +18,7 @@ import type { Job, JobContext, JobHandler, JobServer, JobTransport, ModelRef, Se
 import { decodeJob, decodeJobResult, encodeJob, encodeJobResult } from './job-wire.js';
 import { describeJob } from './in-process-transport.js';
 import { PendingReplies } from './pending-replies.js';
+import { Presence } from './presence.js';
 
 export interface NatsTransportOptions {
   /** The NATS server URL(s), e.g. nats://127.0.0.1:4222. */
@@ -38,6 +39,8 @@ export interface NatsTransportOptions {
   storage?: 'memory' | 'file';
   /** Jobs older than this are discarded by the stream; no deadline is that long. Default 10 min. */
   maxJobAgeMs?: number;
+  /** How often a worker announces the models it serves; one unheard of for three intervals is gone. Default 1 s. */
+  presenceIntervalMs?: number;
 }
 
 type CompiledOptions = Required<NatsTransportOptions>;
@@ -51,6 +54,7 @@ const DEFAULTS = {
   pullExpiryMs: 2_000,
   storage: 'memory',
   maxJobAgeMs: 600_000,
+  presenceIntervalMs: 1_000,
 } as const satisfies Omit<CompiledOptions, 'servers'>;
 
 const HEADER = {
@@ -79,6 +83,7 @@ export class NatsTransport implements JobTransport {
   readonly #inbox: string;
   readonly #replies = new PendingReplies();
   readonly #consumers = new Map<string, Promise<Consumer>>();
+  readonly #presence: Presence;
   #nextId = 0;
 
   private constructor(nc: NatsConnection, jsm: JetStreamManager, options: CompiledOptions) {
@@ -87,6 +92,7 @@ export class NatsTransport implements JobTransport {
     this.#js = jetstream(nc);
     this.#options = options;
     this.#inbox = createInbox(`_INBOX.demux`);
+    this.#presence = new Presence(nc, `_DEMUX.presence.${subjectToken(options.streamName)}`, this.#inbox, options.presenceIntervalMs);
     nc.subscribe(`${this.#inbox}.*`, {
       callback: (error, msg) => {
         if (error) return;
@@ -152,10 +158,24 @@ export class NatsTransport implements JobTransport {
 
   serve(target: ModelRef, handler: JobHandler, options: ServeOptions): JobServer {
     const source: JobSource = { next: () => this.#next(target) };
-    return serveJobs(source, handler, options, {
+    const server = serveJobs(source, handler, options, {
       heartbeatMs: Math.max(100, Math.floor(this.#options.ackWaitMs / 3)),
       retryMs: 500,
     });
+    this.#presence.add(target);
+    return {
+      get inFlight() {
+        return server.inFlight;
+      },
+      stop: async () => {
+        this.#presence.remove(target);
+        await server.stop();
+      },
+    };
+  }
+
+  liveWorkers(target: ModelRef): number {
+    return this.#presence.live(target);
   }
 
   /** Jobs waiting in a model's queue, not yet delivered to a worker: what autoscaling reads. */
@@ -166,6 +186,7 @@ export class NatsTransport implements JobTransport {
 
   async close(): Promise<void> {
     this.#replies.failAll(DemuxError.unavailable('the NATS transport closed'));
+    this.#presence.close();
     if (!this.#nc.isClosed()) await this.#nc.drain();
   }
 

@@ -1,6 +1,6 @@
 import { DemuxError, toTfDataType, type TensorSpec, type UnaryHandler } from '@demux/core';
 import { tfs } from '@demux/proto';
-import type { FrontDoor } from '../front-door.js';
+import { metered, type FrontDoor } from '../front-door.js';
 import { endpointOf, modelSpec, SERVING_SIGNATURE } from './model-spec.js';
 
 const SIGNATURE_DEF = 'signature_def';
@@ -22,22 +22,24 @@ function tensorInfos(specs: TensorSpec[]): Map<string, tfs.TensorInfo> {
 export function getModelMetadata(door: FrontDoor): UnaryHandler<tfs.GetModelMetadataRequest, tfs.GetModelMetadataResponse> {
   return async (request) => {
     const { name, version } = endpointOf(request.modelSpec);
-    if (request.metadataField.length === 0) {
-      throw DemuxError.invalidArgument('GetModelMetadataRequest must specify at least one metadata_field');
-    }
-    const unsupported = request.metadataField.filter((field) => field !== SIGNATURE_DEF);
-    if (unsupported.length > 0) throw DemuxError.invalidArgument(`metadata field ${unsupported.join(', ')} is not supported`);
-    const metadata = await door.catalog.metadata(name, version);
-    const signatures: tfs.SignatureDefMap = {
-      signatureDef: new Map([
-        [SERVING_SIGNATURE, { inputs: tensorInfos(metadata.inputs), outputs: tensorInfos(metadata.outputs), methodName: PREDICT_METHOD }],
-      ]),
-    };
-    return {
-      modelSpec: modelSpec(metadata.name, metadata.version),
-      metadata: new Map([
-        [SIGNATURE_DEF, { typeUrl: tfs.SIGNATURE_DEF_MAP_TYPE_URL, value: tfs.SignatureDefMap.encode(signatures).finish() }],
-      ]),
-    };
+    return metered(door, { api: 'TensorFlowServing', interface: 'gRPC', method: 'GetModelMetadata', name, version }, async () => {
+      if (request.metadataField.length === 0) {
+        throw DemuxError.invalidArgument('GetModelMetadataRequest must specify at least one metadata_field');
+      }
+      const unsupported = request.metadataField.filter((field) => field !== SIGNATURE_DEF);
+      if (unsupported.length > 0) throw DemuxError.invalidArgument(`metadata field ${unsupported.join(', ')} is not supported`);
+      const metadata = await door.catalog.metadata(name, version);
+      const signatures: tfs.SignatureDefMap = {
+        signatureDef: new Map([
+          [SERVING_SIGNATURE, { inputs: tensorInfos(metadata.inputs), outputs: tensorInfos(metadata.outputs), methodName: PREDICT_METHOD }],
+        ]),
+      };
+      return {
+        modelSpec: modelSpec(metadata.name, metadata.version),
+        metadata: new Map([
+          [SIGNATURE_DEF, { typeUrl: tfs.SIGNATURE_DEF_MAP_TYPE_URL, value: tfs.SignatureDefMap.encode(signatures).finish() }],
+        ]),
+      };
+    });
   };
 }

@@ -1,6 +1,6 @@
 import type { UnaryHandler, VersionState } from '@demux/core';
 import { tfs } from '@demux/proto';
-import type { FrontDoor } from '../front-door.js';
+import { metered, type FrontDoor } from '../front-door.js';
 import { endpointOf } from './model-spec.js';
 
 const STATE: Record<VersionState, tfs.ModelVersionStatus_State> = {
@@ -16,13 +16,15 @@ const STATE: Record<VersionState, tfs.ModelVersionStatus_State> = {
 export function getModelStatus(door: FrontDoor): UnaryHandler<tfs.GetModelStatusRequest, tfs.GetModelStatusResponse> {
   return async (request) => {
     const { name, version } = endpointOf(request.modelSpec);
-    const versions = await door.scheduler.status(name, version);
-    return {
-      modelVersionStatus: versions.map((status) => ({
-        version: BigInt(status.version),
-        state: STATE[status.state],
-        status: { errorCode: status.errorCode, errorMessage: status.errorCode === 0 ? 'OK' : status.errorMessage },
-      })),
-    };
+    return metered(door, { api: 'TensorFlowServing', interface: 'gRPC', method: 'GetModelStatus', name, version }, async () => {
+      const versions = await door.scheduler.status(name, version);
+      return {
+        modelVersionStatus: versions.map((status) => ({
+          version: BigInt(status.version),
+          state: STATE[status.state],
+          status: { errorCode: status.errorCode, errorMessage: status.errorCode === 0 ? 'OK' : status.errorMessage },
+        })),
+      };
+    });
   };
 }
