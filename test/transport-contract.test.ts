@@ -189,6 +189,20 @@ describe.each([
     await expect(answer).rejects.toMatchObject({ code: StatusCode.CANCELLED });
   });
 
+  it('never runs a job whose submitter gave up while it waited in the queue', async () => {
+    const controller = new AbortController();
+    const abandoned = pair.submitter.submit(job([1]), { requestId: 'r10-abandoned', item: '', deadlineMs: inSeconds(10), signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    await expect(abandoned).rejects.toMatchObject({ code: StatusCode.CANCELLED });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const echo = doubler();
+    serve(echo.handler);
+    const fresh = await pair.submitter.submit(job([3]), { requestId: 'r10-fresh', item: '', deadlineMs: inSeconds(10) });
+    expect(values(fresh[0])).toEqual([6]);
+    expect(echo.seen.map((context) => context.requestId)).toEqual(['r10-fresh']);
+  });
+
   it('counts the live workers of a model version, and forgets one as it stops', async () => {
     expect(pair.submitter.liveWorkers(model)).toBe(0);
     const first = serve(doubler().handler);

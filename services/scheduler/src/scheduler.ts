@@ -66,6 +66,7 @@ export class Scheduler implements SchedulerApi {
 
   async health(): Promise<SchedulerHealth> {
     const unready = this.endpoints.models().flatMap((endpoint) => this.#unready(endpoint));
+    if (!this.transport.connected) unready.unshift(`the ${this.transport.kind} job transport is disconnected`);
     return { ready: unready.length === 0, unready };
   }
 

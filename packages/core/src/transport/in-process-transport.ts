@@ -54,6 +54,7 @@ class ModelQueue implements JobSource {
  */
 export class InProcessTransport implements JobTransport {
   readonly kind = 'in-process' as const;
+  readonly connected = true;
   readonly #queues = new Map<string, ModelQueue>();
   readonly #replies = new PendingReplies();
   /** Servers pulling each model version's queue. */

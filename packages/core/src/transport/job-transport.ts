@@ -72,6 +72,8 @@ export interface JobTransport {
   submit(job: Job, options: SubmitOptions): Promise<Tensor[]>;
   /** Starts pulling the jobs of one model version and answering them with the handler. */
   serve(target: ModelRef, handler: JobHandler, options: ServeOptions): JobServer;
+  /** False while the broker is out of reach: readiness reads it. */
+  readonly connected: boolean;
   /** Servers of a model version known to be alive (a worker runs one per version it serves): readiness reads it. */
   liveWorkers(target: ModelRef): number;
   /** Rejects what is still pending and releases the connection. */

@@ -18,6 +18,7 @@ import type { Job, JobContext, JobHandler, JobServer, JobTransport, ModelRef, Se
 import { decodeJob, decodeJobResult, encodeJob, encodeJobResult } from './job-wire.js';
 import { describeJob } from './in-process-transport.js';
 import { PendingReplies } from './pending-replies.js';
+import { Cancellations } from './cancellations.js';
 import { Presence } from './presence.js';
 
 export interface NatsTransportOptions {
@@ -29,7 +30,7 @@ export interface NatsTransportOptions {
   streamName?: string;
   /** Jobs go to `<subjectPrefix>.<model>.<version>`. Default demux.jobs. */
   subjectPrefix?: string;
-  /** A job unacknowledged this long (its worker died) is redelivered. Default 30 s. */
+  /** A job unacknowledged this long (its worker died) is redelivered; a running job's heartbeats hold it. Default 10 s. */
   ackWaitMs?: number;
   /** Deliveries of one job before JetStream gives up on it. Default 5. */
   maxDeliver?: number;
@@ -49,7 +50,7 @@ const DEFAULTS = {
   name: 'demux',
   streamName: 'DEMUX_JOBS',
   subjectPrefix: 'demux.jobs',
-  ackWaitMs: 30_000,
+  ackWaitMs: 10_000,
   maxDeliver: 5,
   pullExpiryMs: 2_000,
   storage: 'memory',
@@ -84,6 +85,10 @@ export class NatsTransport implements JobTransport {
   readonly #replies = new PendingReplies();
   readonly #consumers = new Map<string, Promise<Consumer>>();
   readonly #presence: Presence;
+  readonly #cancellations: Cancellations;
+  /** Jobs published and not answered yet, kept to publish again if the broker loses its stream. */
+  #connected = true;
+  readonly #unanswered = new Map<string, { subject: string; payload: Uint8Array; headers: MsgHdrs }>();
   #nextId = 0;
 
   private constructor(nc: NatsConnection, jsm: JetStreamManager, options: CompiledOptions) {
@@ -93,6 +98,8 @@ export class NatsTransport implements JobTransport {
     this.#options = options;
     this.#inbox = createInbox(`_INBOX.demux`);
     this.#presence = new Presence(nc, `_DEMUX.presence.${subjectToken(options.streamName)}`, this.#inbox, options.presenceIntervalMs);
+    this.#cancellations = new Cancellations(nc, `_DEMUX.cancel.${subjectToken(options.streamName)}`);
+    void this.#recoverAfterReconnects();
     nc.subscribe(`${this.#inbox}.*`, {
       callback: (error, msg) => {
         if (error) return;
@@ -135,25 +142,30 @@ export class NatsTransport implements JobTransport {
   async submit(job: Job, options: SubmitOptions): Promise<Tensor[]> {
     const id = String(++this.#nextId);
     const description = describeJob(job, options);
+    const replyTo = `${this.#inbox}.${id}`;
     const reply = this.#replies.wait(id, options.deadlineMs, options.signal, description);
-    // The reply may be settled (deadline, abort) while publishing; the caller still gets it below.
-    reply.catch(() => {});
     const h = headers();
     h.set(HEADER.requestId, options.requestId);
     h.set(HEADER.item, options.item);
     h.set(HEADER.deadline, String(options.deadlineMs));
-    h.set(HEADER.replyTo, `${this.#inbox}.${id}`);
+    h.set(HEADER.replyTo, replyTo);
     if (options.traceparent) h.set(HEADER.traceparent, options.traceparent);
+    const unanswered = { subject: this.subject(job), payload: encodeJob(job), headers: h };
+    this.#unanswered.set(id, unanswered);
+    const onAbort = (): void => this.#cancellations.announce(replyTo, options.deadlineMs);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const answered = reply.finally(() => {
+      this.#unanswered.delete(id);
+      options.signal?.removeEventListener('abort', onAbort);
+    });
+    // The reply may be settled (deadline, abort) while publishing; the caller still gets it below.
+    answered.catch(() => {});
     try {
-      await this.#js.publish(this.subject(job), encodeJob(job), {
-        headers: h,
-        msgID: `${this.#inbox}.${id}`,
-        timeout: Math.max(1, Math.min(5_000, options.deadlineMs - Date.now())),
-      });
+      await this.#publish(id, unanswered, Math.min(5_000, options.deadlineMs - Date.now()));
     } catch (cause) {
       this.#replies.settle(id, { error: this.#publishError(description, cause) });
     }
-    return reply;
+    return answered;
   }
 
   serve(target: ModelRef, handler: JobHandler, options: ServeOptions): JobServer {
@@ -178,6 +190,11 @@ export class NatsTransport implements JobTransport {
     return this.#presence.live(target);
   }
 
+  /** False while the connection to NATS is lost: readiness reads it. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
   /** Jobs waiting in a model's queue, not yet delivered to a worker: what autoscaling reads. */
   async pending(target: ModelRef): Promise<number> {
     const consumer = await this.#consumer(target);
@@ -187,6 +204,7 @@ export class NatsTransport implements JobTransport {
   async close(): Promise<void> {
     this.#replies.failAll(DemuxError.unavailable('the NATS transport closed'));
     this.#presence.close();
+    this.#cancellations.close();
     if (!this.#nc.isClosed()) await this.#nc.drain();
   }
 
@@ -199,6 +217,37 @@ export class NatsTransport implements JobTransport {
       );
     }
     return DemuxError.unavailable(`cannot publish job ${description} to NATS: ${message}`, { cause });
+  }
+
+  #publish(id: string, job: { subject: string; payload: Uint8Array; headers: MsgHdrs }, timeoutMs: number): Promise<unknown> {
+    return this.#js.publish(job.subject, job.payload, {
+      headers: job.headers,
+      msgID: `${this.#inbox}.${id}`,
+      timeout: Math.max(1, timeoutMs),
+    });
+  }
+
+  /**
+   * After a reconnect the broker may be a new one that lost the memory stream, its consumers
+   * and the jobs queued in it: recreate them and publish the unanswered jobs again. A stream that
+   * survived drops the copies by their message ids; a job a worker was running meanwhile may be
+   * answered twice, and the first answer wins.
+   */
+  async #recoverAfterReconnects(): Promise<void> {
+    for await (const status of this.#nc.status()) {
+      if (status.type === 'disconnect') this.#connected = false;
+      if (status.type !== 'reconnect') continue;
+      this.#connected = true;
+      this.#consumers.clear();
+      try {
+        await ensureStream(this.#jsm, this.#options);
+        for (const [id, job] of this.#unanswered) {
+          this.#publish(id, job, 5_000).catch(() => {});
+        }
+      } catch {
+        // The next reconnect, or the next publish, tries again.
+      }
+    }
   }
 
   #consumer(target: ModelRef): Promise<Consumer> {
@@ -216,9 +265,20 @@ export class NatsTransport implements JobTransport {
 
   async #next(target: ModelRef): Promise<DeliveredJob | undefined> {
     const consumer = await this.#consumer(target);
-    const msg = await consumer.next({ expires: this.#options.pullExpiryMs });
+    let msg: JsMsg | null;
+    try {
+      msg = await consumer.next({ expires: this.#options.pullExpiryMs });
+    } catch (error) {
+      // The consumer may be gone with a restarted broker: look it up (or create it) again.
+      this.#consumers.delete(this.consumerName(target));
+      throw error;
+    }
     if (!msg) return undefined;
     const replyTo = msg.headers?.get(HEADER.replyTo) ?? '';
+    if (this.#cancellations.has(replyTo)) {
+      msg.ack();
+      return undefined;
+    }
     let job: Job;
     let context: JobContext;
     try {
@@ -259,6 +319,7 @@ function readContext(msg: JsMsg): JobContext {
   };
 }
 
+/** Creates the job stream unless it exists. */
 async function ensureStream(jsm: JetStreamManager, options: CompiledOptions): Promise<void> {
   const config = {
     name: options.streamName,
