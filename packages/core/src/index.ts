@@ -6,7 +6,7 @@ export { fromInferInput, toInferOutput } from './codec/kserve.js';
 export { fromJobTensor, toJobTensor, fromJobDataType, toJobDataType } from './codec/job.js';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
 export { parseFlags, integerFlag, logLevelFlag } from './flags.js';
-export { checkInputs, checkTensor, type TensorSpec } from './validation.js';
+export { checkBatch, checkInputs, checkTensor, type TensorSpec } from './validation.js';
 export {
   modelKey,
   Slots,

@@ -58,3 +58,16 @@ export function checkInputs(endpoint: string, inputs: readonly Tensor[], specs: 
     throw DemuxError.invalidArgument(`${endpoint}: missing input ${missing.map((s) => `"${s.name}"`).join(', ')}`);
   }
 }
+
+/**
+ * Holds dynamic batch dimensions to a limit: a larger batch is RESOURCE_EXHAUSTED before any of
+ * it is worked on.
+ */
+export function checkBatch(endpoint: string, inputs: readonly Tensor[], specs: readonly TensorSpec[], maxBatchSize: number): void {
+  for (const spec of specs) {
+    const batch = inputs.find((input) => input.name === spec.name)?.shape[0];
+    if (spec.shape[0] === -1 && batch !== undefined && batch > maxBatchSize) {
+      throw DemuxError.resourceExhausted(`${endpoint}: input "${spec.name}" has batch ${batch}, more than the maximum of ${maxBatchSize}`);
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import { checkInputs, DemuxError, type EndpointMetadata, type Tensor } from '@demux/core';
+import { checkBatch, checkInputs, DemuxError, type EndpointMetadata, type Tensor } from '@demux/core';
 
 /** How a client names an endpoint in messages: `pipeline resnet50DAG` or `model resnet version 1`. */
 export function describeEndpoint(metadata: EndpointMetadata): string {
@@ -12,12 +12,7 @@ export function describeEndpoint(metadata: EndpointMetadata): string {
 export function checkRequest(metadata: EndpointMetadata, inputs: readonly Tensor[], maxBatchSize: number): void {
   const endpoint = describeEndpoint(metadata);
   checkInputs(endpoint, inputs, metadata.inputs);
-  for (const spec of metadata.inputs) {
-    const batch = inputs.find((input) => input.name === spec.name)?.shape[0];
-    if (spec.shape[0] === -1 && batch !== undefined && batch > maxBatchSize) {
-      throw DemuxError.resourceExhausted(`${endpoint}: input "${spec.name}" has batch ${batch}, more than the maximum of ${maxBatchSize}`);
-    }
-  }
+  checkBatch(endpoint, inputs, metadata.inputs, maxBatchSize);
 }
 
 export function checkRequestedOutputs(metadata: EndpointMetadata, outputs: readonly string[]): void {

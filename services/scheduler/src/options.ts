@@ -13,6 +13,12 @@ export interface SchedulerOptions {
   /** The deadline of a request that arrives without one. */
   requestTimeoutMs: number;
   maxMessageBytes: number;
+  /** Requests run at once; past it RESOURCE_EXHAUSTED. */
+  maxRequests: number;
+  /** Jobs of one model version in flight from this scheduler; past it RESOURCE_EXHAUSTED. */
+  maxJobsPerModel: number;
+  /** Largest dynamic batch (first dimension) accepted. */
+  maxBatchSize: number;
   logLevel: LogLevel;
 }
 
@@ -23,6 +29,9 @@ export const SCHEDULER_DEFAULTS = {
   natsSubjectPrefix: 'demux.jobs',
   requestTimeoutMs: 60_000,
   maxMessageBytes: 64 * 1024 * 1024,
+  maxRequests: 512,
+  maxJobsPerModel: 4096,
+  maxBatchSize: 1024,
 } as const;
 
 export function parseSchedulerOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): SchedulerOptions {
@@ -35,6 +44,9 @@ export function parseSchedulerOptions(argv: string[], env: NodeJS.ProcessEnv = p
     nats_subject_prefix: { type: 'string' },
     request_timeout: { type: 'string' },
     max_message_bytes: { type: 'string' },
+    max_requests: { type: 'string' },
+    max_jobs_per_model: { type: 'string' },
+    max_batch_size: { type: 'string' },
     log_level: { type: 'string' },
   });
   if (!flags.config_path) throw DemuxError.invalidArgument('--config_path is required');
@@ -47,6 +59,9 @@ export function parseSchedulerOptions(argv: string[], env: NodeJS.ProcessEnv = p
     natsSubjectPrefix: flags.nats_subject_prefix ?? SCHEDULER_DEFAULTS.natsSubjectPrefix,
     requestTimeoutMs: integerFlag('request_timeout', flags.request_timeout, SCHEDULER_DEFAULTS.requestTimeoutMs),
     maxMessageBytes: integerFlag('max_message_bytes', flags.max_message_bytes, SCHEDULER_DEFAULTS.maxMessageBytes, 1024, 2 ** 31 - 1),
+    maxRequests: integerFlag('max_requests', flags.max_requests, SCHEDULER_DEFAULTS.maxRequests),
+    maxJobsPerModel: integerFlag('max_jobs_per_model', flags.max_jobs_per_model, SCHEDULER_DEFAULTS.maxJobsPerModel),
+    maxBatchSize: integerFlag('max_batch_size', flags.max_batch_size, SCHEDULER_DEFAULTS.maxBatchSize),
     logLevel: logLevelFlag(flags.log_level),
   };
 }

@@ -1,4 +1,5 @@
 import {
+  checkBatch,
   checkInputs,
   loadConfig,
   ModelRepository,
@@ -12,6 +13,7 @@ import {
   type SchedulerHealth,
   type VersionStatus,
 } from '@demux/core';
+import { Admission, type AdmissionLimits } from './admission.js';
 import { Endpoints, type Endpoint } from './endpoints.js';
 import type { SchedulerOptions } from './options.js';
 import { runBatchRows } from './session/batch-rows.js';
@@ -21,33 +23,57 @@ function describe(endpoint: Endpoint): string {
   return endpoint.isPipeline ? `pipeline ${endpoint.name}` : `model ${endpoint.name} version ${endpoint.version}`;
 }
 
+export interface SchedulerLimits extends AdmissionLimits {
+  /** Largest dynamic first dimension of a request: a larger batch is refused before any job is published. */
+  maxBatchSize: number;
+}
+
+
+
 /**
  * Runs requests: a pipeline session per request, or a plain model's batch as one job per row,
  * every node execution a job on the transport, with the request's deadline and cancellation.
  */
 export class Scheduler implements SchedulerApi {
+  readonly #admission: Admission;
+
   constructor(
     private readonly endpoints: Endpoints,
     private readonly transport: JobTransport,
-  ) {}
+    private readonly limits: SchedulerLimits,
+  ) {
+    this.#admission = new Admission(limits);
+  }
 
   async infer(call: InferCall): Promise<InferResult> {
     const endpoint = this.endpoints.resolve(call.name, call.version);
     const { inputs } = endpoint.definition.metadata();
-    // The gateway checked already; a scheduler also serves other callers, and the check is cheap.
+    // The gateway checked already; a scheduler also serves other callers, and the checks are cheap.
     checkInputs(describe(endpoint), call.inputs, inputs);
-    const signal = call.signal ?? new AbortController().signal;
-    const run: NodeRun = (job, item, jobSignal) =>
-      this.transport.submit(job, { requestId: call.requestId, item, deadlineMs: call.deadlineMs, signal: jobSignal });
-    const outputs = endpoint.isPipeline
-      ? await runPipeline(endpoint.definition, call.inputs, run, { signal, outputs: call.outputs })
-      : await runBatchRows(
-          { node: endpoint.name, model: endpoint.name, version: endpoint.version, inputs: call.inputs, outputs: call.outputs },
-          inputs.every((input) => input.shape[0] === -1),
-          run,
-          signal,
-        );
-    return { name: endpoint.name, version: endpoint.version, outputs };
+    checkBatch(describe(endpoint), call.inputs, inputs, this.limits.maxBatchSize);
+    const release = this.#admission.admitRequest();
+    try {
+      const signal = call.signal ?? new AbortController().signal;
+      const run: NodeRun = async (job, item, jobSignal) => {
+        const done = this.#admission.admitJob(job);
+        try {
+          return await this.transport.submit(job, { requestId: call.requestId, item, deadlineMs: call.deadlineMs, signal: jobSignal });
+        } finally {
+          done();
+        }
+      };
+      const outputs = endpoint.isPipeline
+        ? await runPipeline(endpoint.definition, call.inputs, run, { signal, outputs: call.outputs })
+        : await runBatchRows(
+            { node: endpoint.name, model: endpoint.name, version: endpoint.version, inputs: call.inputs, outputs: call.outputs },
+            inputs.every((input) => input.shape[0] === -1),
+            run,
+            signal,
+          );
+      return { name: endpoint.name, version: endpoint.version, outputs };
+    } finally {
+      release();
+    }
   }
 
   async metadata(name: string, version?: number): Promise<EndpointMetadata> {
@@ -86,5 +112,5 @@ export async function loadScheduler(options: SchedulerOptions, transport: JobTra
     { models: repository.names(), pipelines: config.pipelines.map((pipeline) => pipeline.name), transport: transport.kind },
     'scheduler loaded config',
   );
-  return new Scheduler(endpoints, transport);
+  return new Scheduler(endpoints, transport, options);
 }
