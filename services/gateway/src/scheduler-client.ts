@@ -1,5 +1,6 @@
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import {
+  DemuxError,
   fromInferResponse,
   fromMetadataResponse,
   fromServiceError,
@@ -14,6 +15,20 @@ import {
 } from '@demux/core';
 import { demux } from '@demux/proto';
 
+/**
+ * The gRPC target of one or more schedulers. Several `ip:port` join into one `ipv4:` target,
+ * so grpc-js balances calls round-robin over those that answer and routes around a dead one;
+ * a DNS name resolving to several addresses is balanced the same way.
+ */
+export function schedulerTarget(addresses: string): string {
+  const list = addresses.split(',').map((address) => address.trim()).filter(Boolean);
+  if (list.length <= 1) return list[0] ?? addresses;
+  if (!list.every((address) => /^\d{1,3}(\.\d{1,3}){3}:\d+$/.test(address))) {
+    throw DemuxError.invalidArgument(`--scheduler lists several schedulers as ip:port only, got "${addresses}"; use one DNS name otherwise`);
+  }
+  return `ipv4:${list.join(',')}`;
+}
+
 /** A health probe must answer quickly, or it says nothing about whether the scheduler is reachable. */
 const HEALTH_TIMEOUT_MS = 2_000;
 
@@ -22,7 +37,7 @@ export class GrpcScheduler implements SchedulerApi {
   readonly #client: demux.SchedulerClient;
 
   constructor(address: string, maxMessageBytes: number) {
-    this.#client = new demux.SchedulerClient(address, credentials.createInsecure(), {
+    this.#client = new demux.SchedulerClient(schedulerTarget(address), credentials.createInsecure(), {
       'grpc.max_send_message_length': maxMessageBytes,
       'grpc.max_receive_message_length': maxMessageBytes,
       // Several schedulers behind one DNS name share the load.
