@@ -148,6 +148,18 @@ describe.each([
     expect(values((await answer)[0])).toEqual([10]);
   });
 
+  it('counts the jobs waiting in a queue until a worker takes them', async () => {
+    expect(await pair.submitter.pending(model)).toBe(0);
+    const answers = [job([1]), job([2])].map((waiting, i) =>
+      pair.submitter.submit(waiting, { requestId: `r11-${i}`, item: '', deadlineMs: inSeconds(10) }),
+    );
+    await expect.poll(() => pair.submitter.pending(model)).toBe(2);
+    expect(await pair.submitter.pending({ ...model, version: 2 })).toBe(0);
+    serve(doubler().handler);
+    await Promise.all(answers);
+    expect(await pair.submitter.pending(model)).toBe(0);
+  });
+
   it('never runs more jobs at once than the worker has slots', async () => {
     const echo = doubler(50);
     serve(echo.handler, 2);

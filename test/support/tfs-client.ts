@@ -15,11 +15,18 @@ export class TfsClient {
   }
 
   predict(request: tfs.PredictRequest, timeoutMs = 60_000): Promise<tfs.PredictResponse> {
-    return new Promise((resolve, reject) =>
-      this.#prediction.predict(request, new Metadata(), { deadline: Date.now() + timeoutMs }, (error: ServiceError | null, response) =>
-        error ? reject(error) : resolve(response),
-      ),
-    );
+    return this.startPredict(request, timeoutMs).response;
+  }
+
+  /** A Predict call that the test may cancel, as a client that gives up does. */
+  startPredict(request: tfs.PredictRequest, timeoutMs = 60_000): { response: Promise<tfs.PredictResponse>; cancel(): void } {
+    let call: { cancel(): void } | undefined;
+    const response = new Promise<tfs.PredictResponse>((resolve, reject) => {
+      call = this.#prediction.predict(request, new Metadata(), { deadline: Date.now() + timeoutMs }, (error: ServiceError | null, answer) =>
+        error ? reject(error) : resolve(answer),
+      );
+    });
+    return { response, cancel: () => call?.cancel() };
   }
 
   metadata(name: string, version?: number): Promise<tfs.GetModelMetadataResponse> {

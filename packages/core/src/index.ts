@@ -53,3 +53,4 @@ export {
 } from './codec/scheduler.js';
 export { callDeadline, callSignal, fromServiceError, toServiceError, unaryService, type UnaryHandler, type UnaryHandlers } from './grpc.js';
 export { runService, type RunningService } from './service-main.js';
+export { OVMS_TIME_BUCKETS_US, processRegistry, serveMetrics, type MetricsServer } from './metrics.js';

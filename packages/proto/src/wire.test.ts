@@ -315,6 +315,7 @@ describe('gRPC service definitions', () => {
       '/demux.v1.Scheduler/Infer',
       '/demux.v1.Scheduler/GetMetadata',
       '/demux.v1.Scheduler/GetStatus',
+      '/demux.v1.Scheduler/GetHealth',
     ]);
   });
 

@@ -1,23 +1,29 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { DemuxError, type Logger, type SchedulerApi } from '@demux/core';
+import type { Registry } from 'prom-client';
 import { EndpointCatalog } from './endpoint-catalog.js';
 import type { FrontDoor, RequestMetrics } from './front-door.js';
+import { addKServeServices } from './kserve/kserve-services.js';
 import type { GatewayOptions } from './options.js';
+import { startRestServer } from './rest/rest-server.js';
 import { addTfsServices } from './tfs/tfs-services.js';
 
 export interface RunningGateway {
   /** The gRPC port bound (the one asked for, or the one chosen for port 0). */
   readonly port: number;
+  /** The REST port bound; 0 when REST is off. */
+  readonly restPort: number;
   /** Stops taking calls and waits for those in flight. */
   stop(): Promise<void>;
 }
 
-/** Serves the public gRPC APIs, forwarding every checked request to the scheduler. */
+/** Serves the public gRPC and REST APIs, forwarding every checked request to the scheduler; `registry` is what `/metrics` shows. */
 export async function startGateway(
   options: GatewayOptions,
   scheduler: SchedulerApi,
   logger: Logger,
   metrics: RequestMetrics,
+  registry: Registry,
 ): Promise<RunningGateway> {
   const door: FrontDoor = {
     scheduler,
@@ -31,14 +37,26 @@ export async function startGateway(
     'grpc.max_send_message_length': options.maxMessageBytes,
   });
   addTfsServices(server, door);
+  addKServeServices(server, door);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${options.bindAddress}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(DemuxError.unavailable(`cannot listen on gRPC port ${options.port}: ${error.message}`, { cause: error })) : resolve(bound),
     ),
   );
-  logger.info({ port, scheduler: options.scheduler }, 'gateway serving gRPC (TensorFlow Serving API)');
+  const restOptions = { port: options.restPort, bindAddress: options.bindAddress, maxBodyBytes: options.maxMessageBytes };
+  const rest =
+    options.restPort > 0
+      ? await startRestServer(restOptions, door, registry, logger).catch((error: unknown) => {
+          server.forceShutdown();
+          throw error;
+        })
+      : undefined;
+  logger.info({ port, scheduler: options.scheduler }, 'gateway serving gRPC (TensorFlow Serving and KServe v2 APIs)');
   return {
     port,
-    stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+    restPort: rest?.port ?? 0,
+    stop: async () => {
+      await Promise.all([new Promise<void>((resolve) => server.tryShutdown(() => resolve())), rest?.stop()]);
+    },
   };
 }

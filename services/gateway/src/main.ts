@@ -1,5 +1,4 @@
-import { runService } from '@demux/core';
-import { Registry } from 'prom-client';
+import { processRegistry, runService } from '@demux/core';
 import { startGateway } from './gateway.js';
 import { GatewayMetrics } from './metrics.js';
 import { parseGatewayOptions } from './options.js';
@@ -7,7 +6,8 @@ import { GrpcScheduler } from './scheduler-client.js';
 
 await runService('gateway', () => parseGatewayOptions(process.argv.slice(2)), async (options, logger) => {
   const scheduler = new GrpcScheduler(options.scheduler, options.maxMessageBytes);
-  const gateway = await startGateway(options, scheduler, logger, new GatewayMetrics(new Registry()));
+  const registry = processRegistry();
+  const gateway = await startGateway(options, scheduler, logger, new GatewayMetrics(registry), registry);
   return {
     async stop() {
       await gateway.stop();

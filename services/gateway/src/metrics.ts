@@ -1,3 +1,4 @@
+import { OVMS_TIME_BUCKETS_US } from '@demux/core';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { RequestLabels, RequestMetrics } from './front-door.js';
 
@@ -16,7 +17,7 @@ export class GatewayMetrics implements RequestMetrics {
       name: 'ovms_request_time_us',
       help: 'Processing time of requests to a model or a DAG, in microseconds.',
       labelNames: ['interface', 'name', 'version'],
-      buckets: [10, 18, 32, 58, 103, 183, 327, 584, 1042, 1862, 3326, 5941, 10612, 18957, 33864, 60495, 108068, 193051, 344863, 616063, 1100535, 1965995, 3512066, 6273950, 11207595, 20021282, 35765686, 63891123],
+      buckets: OVMS_TIME_BUCKETS_US,
       registers: [registry],
     });
   }

@@ -5,7 +5,10 @@ export interface SchedulerOptions {
   configPath: string;
   /** Internal gRPC port the gateway calls (demux.v1.Scheduler). */
   port: number;
+  /** Bind address of both ports. */
   bindAddress: string;
+  /** Port of GET /metrics for Prometheus; 0 serves none. */
+  metricsPort: number;
   /** NATS URL; undefined when the scheduler runs inside `pnpm start` on the in-process transport. */
   natsUrl: string | undefined;
   natsStream: string;
@@ -19,12 +22,15 @@ export interface SchedulerOptions {
   maxJobsPerModel: number;
   /** Largest dynamic batch (first dimension) accepted. */
   maxBatchSize: number;
+  /** On SIGTERM, how long to keep taking requests while reporting not ready, before refusing new ones. */
+  drainDelayMs: number;
   logLevel: LogLevel;
 }
 
 export const SCHEDULER_DEFAULTS = {
   port: 9100,
   bindAddress: '0.0.0.0',
+  metricsPort: 0,
   natsStream: 'DEMUX_JOBS',
   natsSubjectPrefix: 'demux.jobs',
   requestTimeoutMs: 60_000,
@@ -32,6 +38,7 @@ export const SCHEDULER_DEFAULTS = {
   maxRequests: 512,
   maxJobsPerModel: 4096,
   maxBatchSize: 1024,
+  drainDelayMs: 1_000,
 } as const;
 
 export function parseSchedulerOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): SchedulerOptions {
@@ -39,6 +46,7 @@ export function parseSchedulerOptions(argv: string[], env: NodeJS.ProcessEnv = p
     config_path: { type: 'string' },
     port: { type: 'string' },
     grpc_bind_address: { type: 'string' },
+    metrics_port: { type: 'string' },
     nats: { type: 'string' },
     nats_stream: { type: 'string' },
     nats_subject_prefix: { type: 'string' },
@@ -47,13 +55,18 @@ export function parseSchedulerOptions(argv: string[], env: NodeJS.ProcessEnv = p
     max_requests: { type: 'string' },
     max_jobs_per_model: { type: 'string' },
     max_batch_size: { type: 'string' },
+    drain_delay_ms: { type: 'string' },
     log_level: { type: 'string' },
   });
   if (!flags.config_path) throw DemuxError.invalidArgument('--config_path is required');
+  const port = integerFlag('port', flags.port, SCHEDULER_DEFAULTS.port, 0, 65535);
+  const metricsPort = integerFlag('metrics_port', flags.metrics_port, SCHEDULER_DEFAULTS.metricsPort, 0, 65535);
+  if (metricsPort !== 0 && metricsPort === port) throw DemuxError.invalidArgument(`--metrics_port and --port are both ${port}`);
   return {
     configPath: flags.config_path,
-    port: integerFlag('port', flags.port, SCHEDULER_DEFAULTS.port, 0, 65535),
+    port,
     bindAddress: flags.grpc_bind_address ?? SCHEDULER_DEFAULTS.bindAddress,
+    metricsPort,
     natsUrl: flags.nats ?? env.NATS_URL,
     natsStream: flags.nats_stream ?? SCHEDULER_DEFAULTS.natsStream,
     natsSubjectPrefix: flags.nats_subject_prefix ?? SCHEDULER_DEFAULTS.natsSubjectPrefix,
@@ -62,6 +75,7 @@ export function parseSchedulerOptions(argv: string[], env: NodeJS.ProcessEnv = p
     maxRequests: integerFlag('max_requests', flags.max_requests, SCHEDULER_DEFAULTS.maxRequests),
     maxJobsPerModel: integerFlag('max_jobs_per_model', flags.max_jobs_per_model, SCHEDULER_DEFAULTS.maxJobsPerModel),
     maxBatchSize: integerFlag('max_batch_size', flags.max_batch_size, SCHEDULER_DEFAULTS.maxBatchSize),
+    drainDelayMs: integerFlag('drain_delay_ms', flags.drain_delay_ms, SCHEDULER_DEFAULTS.drainDelayMs, 0, 600_000),
     logLevel: logLevelFlag(flags.log_level),
   };
 }

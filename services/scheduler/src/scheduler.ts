@@ -15,6 +15,8 @@ import {
 } from '@demux/core';
 import { Admission, type AdmissionLimits } from './admission.js';
 import { Endpoints, type Endpoint } from './endpoints.js';
+import { MeteredTransport } from './metered-transport.js';
+import type { SchedulerMetrics } from './metrics.js';
 import type { SchedulerOptions } from './options.js';
 import { runBatchRows } from './session/batch-rows.js';
 import { runPipeline, type NodeRun } from './session/index.js';
@@ -36,11 +38,13 @@ export interface SchedulerLimits extends AdmissionLimits {
  */
 export class Scheduler implements SchedulerApi {
   readonly #admission: Admission;
+  #draining = false;
 
   constructor(
     private readonly endpoints: Endpoints,
     private readonly transport: JobTransport,
     private readonly limits: SchedulerLimits,
+    private readonly metrics: SchedulerMetrics,
   ) {
     this.#admission = new Admission(limits);
   }
@@ -52,6 +56,7 @@ export class Scheduler implements SchedulerApi {
     checkInputs(describe(endpoint), call.inputs, inputs);
     checkBatch(describe(endpoint), call.inputs, inputs, this.limits.maxBatchSize);
     const release = this.#admission.admitRequest();
+    const processed = this.metrics.requestStarted(endpoint);
     try {
       const signal = call.signal ?? new AbortController().signal;
       const run: NodeRun = async (job, item, jobSignal) => {
@@ -72,6 +77,7 @@ export class Scheduler implements SchedulerApi {
           );
       return { name: endpoint.name, version: endpoint.version, outputs };
     } finally {
+      processed();
       release();
     }
   }
@@ -93,7 +99,16 @@ export class Scheduler implements SchedulerApi {
   async health(): Promise<SchedulerHealth> {
     const unready = this.endpoints.models().flatMap((endpoint) => this.#unready(endpoint));
     if (!this.transport.connected) unready.unshift(`the ${this.transport.kind} job transport is disconnected`);
+    if (this.#draining) unready.unshift('the scheduler is shutting down');
     return { ready: unready.length === 0, unready };
+  }
+
+  /**
+   * Reports not ready from now on while still taking requests: gateways and load balancers stop
+   * sending new ones, and calls already on their way are not refused.
+   */
+  beginDrain(): void {
+    this.#draining = true;
   }
 
   #unready(endpoint: Endpoint): string[] {
@@ -103,8 +118,16 @@ export class Scheduler implements SchedulerApi {
   }
 }
 
-/** Reads config.json and the models' metadata, validates every pipeline, and returns a scheduler on the transport. */
-export async function loadScheduler(options: SchedulerOptions, transport: JobTransport, logger: Logger): Promise<Scheduler> {
+/**
+ * Reads config.json and the models' metadata, validates every pipeline, and returns a scheduler
+ * on the transport, its jobs and the depth of its models' queues measured.
+ */
+export async function loadScheduler(
+  options: SchedulerOptions,
+  transport: JobTransport,
+  logger: Logger,
+  metrics: SchedulerMetrics,
+): Promise<Scheduler> {
   const config = await loadConfig(options.configPath);
   const repository = await ModelRepository.load(config.models);
   const endpoints = new Endpoints(config, repository);
@@ -112,5 +135,6 @@ export async function loadScheduler(options: SchedulerOptions, transport: JobTra
     { models: repository.names(), pipelines: config.pipelines.map((pipeline) => pipeline.name), transport: transport.kind },
     'scheduler loaded config',
   );
-  return new Scheduler(endpoints, transport, options);
+  metrics.publishingTo(endpoints.models().map((endpoint) => ({ model: endpoint.name, version: endpoint.version })), transport);
+  return new Scheduler(endpoints, new MeteredTransport(transport, metrics), options, metrics);
 }

@@ -1,2 +1,3 @@
 export { parseWorkerOptions, type WorkerOptions } from './options.js';
 export { startWorker, type RunningWorker } from './worker.js';
+export { WorkerMetrics } from './metrics.js';

@@ -1,11 +1,14 @@
 import { checkInputs, DemuxError, type JobHandler, type ModelRepository } from '@demux/core';
 import type { RunnerPool } from './runner/runner-pool.js';
 
+/** What runs a model version's inferences: its runner pool, or the pool timed. */
+export type Runner = Pick<RunnerPool, 'run'>;
+
 /**
  * Answers a job: checks its inputs against what the model declares, so a malformed job fails
- * with INVALID_ARGUMENT instead of an onnxruntime error, then runs it in the pool.
+ * with INVALID_ARGUMENT instead of an onnxruntime error, then runs it.
  */
-export function inferenceHandler(repository: ModelRepository, pool: RunnerPool): JobHandler {
+export function inferenceHandler(repository: ModelRepository, runner: Runner): JobHandler {
   return async (job) => {
     const endpoint = `model ${job.model} version ${job.version}`;
     const metadata = repository.metadata(job.model, job.version);
@@ -15,6 +18,6 @@ export function inferenceHandler(repository: ModelRepository, pool: RunnerPool):
     if (unknown.length > 0) {
       throw DemuxError.invalidArgument(`${endpoint}: no output ${unknown.map((name) => `"${name}"`).join(', ')}`);
     }
-    return pool.run(job.inputs, job.outputs);
+    return runner.run(job.inputs, job.outputs);
   };
 }

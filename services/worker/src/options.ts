@@ -15,6 +15,8 @@ export interface WorkerOptions {
   /** Jobs of one model version pulled at once; undefined: as many as it has threads. */
   slots: number | undefined;
   ackWaitMs: number;
+  /** Port of GET /metrics for Prometheus; 0 serves none. */
+  metricsPort: number;
   /** The JetStream stream and subject prefix of the job queues; several deployments may share a NATS. */
   natsStream: string;
   natsSubjectPrefix: string;
@@ -30,6 +32,7 @@ export function parseWorkerOptions(argv: string[], env: NodeJS.ProcessEnv = proc
     intra_op_threads: { type: 'string' },
     slots: { type: 'string' },
     ack_wait_ms: { type: 'string' },
+    metrics_port: { type: 'string' },
     nats_stream: { type: 'string', default: 'DEMUX_JOBS' },
     nats_subject_prefix: { type: 'string', default: 'demux.jobs' },
     log_level: { type: 'string' },
@@ -44,6 +47,7 @@ export function parseWorkerOptions(argv: string[], env: NodeJS.ProcessEnv = proc
     intraOpThreads: integerFlag('intra_op_threads', flags.intra_op_threads, 1, 1, 256),
     slots: flags.slots === undefined ? undefined : integerFlag('slots', flags.slots, threads, 1, 4096),
     ackWaitMs: integerFlag('ack_wait_ms', flags.ack_wait_ms, 30_000, 1_000),
+    metricsPort: integerFlag('metrics_port', flags.metrics_port, 0, 0, 65535),
     natsStream: flags.nats_stream,
     natsSubjectPrefix: flags.nats_subject_prefix,
     logLevel: logLevelFlag(flags.log_level),

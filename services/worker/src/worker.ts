@@ -10,6 +10,7 @@ import {
   type ModelRef,
 } from '@demux/core';
 import { inferenceHandler } from './inference.js';
+import type { WorkerMetrics } from './metrics.js';
 import type { WorkerOptions } from './options.js';
 import { runnerShape } from './plugin-config.js';
 import { RunnerPool } from './runner/runner-pool.js';
@@ -27,7 +28,7 @@ export interface RunningWorker {
  * Loads the configured models, each version into its own pool of inference threads (one per
  * throughput stream), and serves their job queues, pulling only while a thread is free.
  */
-export async function startWorker(options: WorkerOptions, transport: JobTransport, logger: Logger): Promise<RunningWorker> {
+export async function startWorker(options: WorkerOptions, transport: JobTransport, logger: Logger, metrics: WorkerMetrics): Promise<RunningWorker> {
   const config = await loadConfig(options.configPath);
   const wanted = options.models ?? config.models.map((model) => model.name);
   const unknown = wanted.filter((name) => !config.models.some((model) => model.name === name));
@@ -48,19 +49,23 @@ export async function startWorker(options: WorkerOptions, transport: JobTranspor
     for (const version of repository.versions(model.name)) {
       const pool = await RunnerPool.start(`model ${model.name} version ${version}`, repository.modelPath(model.name, version), shape);
       pools.push(pool);
-      const infer = inferenceHandler(repository, pool);
+      const target = { model: model.name, version };
+      const infer = inferenceHandler(repository, metrics.timed(target, pool));
       const handler: JobHandler = async (job, context) => {
         const outputs = await infer(job, context);
         answered++;
         return outputs;
       };
-      const target = { model: model.name, version };
       serving.push(target);
+      const slots = options.slots ?? shape.threads;
+      metrics.serving(target, { slots, threads: shape.threads });
       servers.push(
-        transport.serve(target, handler, {
-          slots: new Slots(options.slots ?? shape.threads),
-          onExpired: (job, context) =>
-            logger.warn({ ...target, requestId: context.requestId, item: context.item }, 'dropped a job past its deadline'),
+        transport.serve(target, metrics.counted(target, handler), {
+          slots: new Slots(slots),
+          onExpired: (job, context) => {
+            metrics.expired(target);
+            logger.warn({ ...target, requestId: context.requestId, item: context.item }, 'dropped a job past its deadline');
+          },
           onTransportError: (error) => logger.error({ err: error, ...target }, 'job transport error'),
         }),
       );

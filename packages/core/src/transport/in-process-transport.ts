@@ -23,6 +23,10 @@ class ModelQueue implements JobSource {
     else this.#jobs.push(queued);
   }
 
+  get waiting(): number {
+    return this.#jobs.length;
+  }
+
   remove(id: string): void {
     const index = this.#jobs.findIndex((queued) => queued.id === id);
     if (index >= 0) this.#jobs.splice(index, 1);
@@ -94,6 +98,10 @@ export class InProcessTransport implements JobTransport {
 
   liveWorkers(target: ModelRef): number {
     return this.#servers.get(modelKey(target)) ?? 0;
+  }
+
+  async pending(target: ModelRef): Promise<number> {
+    return this.#queues.get(modelKey(target))?.waiting ?? 0;
   }
 
   async close(): Promise<void> {

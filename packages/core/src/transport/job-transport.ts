@@ -76,6 +76,8 @@ export interface JobTransport {
   readonly connected: boolean;
   /** Servers of a model version known to be alive (a worker runs one per version it serves): readiness reads it. */
   liveWorkers(target: ModelRef): number;
+  /** Jobs waiting in a model version's queue, not yet delivered to a worker: the queue depth autoscaling and metrics read. */
+  pending(target: ModelRef): Promise<number>;
   /** Rejects what is still pending and releases the connection. */
   close(): Promise<void>;
 }

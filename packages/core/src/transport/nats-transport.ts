@@ -2,6 +2,8 @@ import {
   AckPolicy,
   DeliverPolicy,
   jetstream,
+  JetStreamApiCodes,
+  JetStreamApiError,
   jetstreamManager,
   RetentionPolicy,
   StorageType,
@@ -18,7 +20,6 @@ import type { Job, JobContext, JobHandler, JobServer, JobTransport, ModelRef, Se
 import { decodeJob, decodeJobResult, encodeJob, encodeJobResult } from './job-wire.js';
 import { describeJob } from './in-process-transport.js';
 import { PendingReplies } from './pending-replies.js';
-import { Cancellations } from './cancellations.js';
 import { Presence } from './presence.js';
 
 export interface NatsTransportOptions {
@@ -45,6 +46,14 @@ export interface NatsTransportOptions {
 }
 
 type CompiledOptions = Required<NatsTransportOptions>;
+
+/** A published job awaiting its answer: enough to publish it again, and its place in the stream. */
+interface UnansweredJob {
+  subject: string;
+  payload: Uint8Array;
+  headers: MsgHdrs;
+  seq?: number;
+}
 
 const DEFAULTS = {
   name: 'demux',
@@ -85,10 +94,9 @@ export class NatsTransport implements JobTransport {
   readonly #replies = new PendingReplies();
   readonly #consumers = new Map<string, Promise<Consumer>>();
   readonly #presence: Presence;
-  readonly #cancellations: Cancellations;
-  /** Jobs published and not answered yet, kept to publish again if the broker loses its stream. */
   #connected = true;
-  readonly #unanswered = new Map<string, { subject: string; payload: Uint8Array; headers: MsgHdrs }>();
+  /** Jobs published and not answered yet, kept to publish again if the broker loses its stream. */
+  readonly #unanswered = new Map<string, UnansweredJob>();
   #nextId = 0;
 
   private constructor(nc: NatsConnection, jsm: JetStreamManager, options: CompiledOptions) {
@@ -98,7 +106,6 @@ export class NatsTransport implements JobTransport {
     this.#options = options;
     this.#inbox = createInbox(`_INBOX.demux`);
     this.#presence = new Presence(nc, `_DEMUX.presence.${subjectToken(options.streamName)}`, this.#inbox, options.presenceIntervalMs);
-    this.#cancellations = new Cancellations(nc, `_DEMUX.cancel.${subjectToken(options.streamName)}`);
     void this.#recoverAfterReconnects();
     nc.subscribe(`${this.#inbox}.*`, {
       callback: (error, msg) => {
@@ -150,9 +157,12 @@ export class NatsTransport implements JobTransport {
     h.set(HEADER.deadline, String(options.deadlineMs));
     h.set(HEADER.replyTo, replyTo);
     if (options.traceparent) h.set(HEADER.traceparent, options.traceparent);
-    const unanswered = { subject: this.subject(job), payload: encodeJob(job), headers: h };
+    const unanswered: UnansweredJob = { subject: this.subject(job), payload: encodeJob(job), headers: h };
     this.#unanswered.set(id, unanswered);
-    const onAbort = (): void => this.#cancellations.announce(replyTo, options.deadlineMs);
+    // A job given up on while still queued is deleted from the stream, so no worker runs it.
+    const onAbort = (): void => {
+      if (unanswered.seq !== undefined) this.#jsm.streams.deleteMessage(this.#options.streamName, unanswered.seq, false).catch(() => {});
+    };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const answered = reply.finally(() => {
       this.#unanswered.delete(id);
@@ -195,16 +205,25 @@ export class NatsTransport implements JobTransport {
     return this.#connected;
   }
 
-  /** Jobs waiting in a model's queue, not yet delivered to a worker: what autoscaling reads. */
+  /**
+   * Jobs waiting in a model's queue, not yet delivered to a worker: what autoscaling reads. It
+   * only looks: the durable consumer is the workers' to create, with their ack wait.
+   */
   async pending(target: ModelRef): Promise<number> {
-    const consumer = await this.#consumer(target);
-    return (await consumer.info()).num_pending;
+    try {
+      return (await this.#jsm.consumers.info(this.#options.streamName, this.consumerName(target))).num_pending;
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound)) throw error;
+    }
+    // No worker has pulled yet: every job on the subject is waiting.
+    const subject = this.subject(target);
+    const stream = await this.#jsm.streams.info(this.#options.streamName, { subjects_filter: subject });
+    return stream.state.subjects?.[subject] ?? 0;
   }
 
   async close(): Promise<void> {
     this.#replies.failAll(DemuxError.unavailable('the NATS transport closed'));
     this.#presence.close();
-    this.#cancellations.close();
     if (!this.#nc.isClosed()) await this.#nc.drain();
   }
 
@@ -219,12 +238,13 @@ export class NatsTransport implements JobTransport {
     return DemuxError.unavailable(`cannot publish job ${description} to NATS: ${message}`, { cause });
   }
 
-  #publish(id: string, job: { subject: string; payload: Uint8Array; headers: MsgHdrs }, timeoutMs: number): Promise<unknown> {
-    return this.#js.publish(job.subject, job.payload, {
+  async #publish(id: string, job: UnansweredJob, timeoutMs: number): Promise<void> {
+    const ack = await this.#js.publish(job.subject, job.payload, {
       headers: job.headers,
       msgID: `${this.#inbox}.${id}`,
       timeout: Math.max(1, timeoutMs),
     });
+    job.seq = ack.seq;
   }
 
   /**
@@ -275,10 +295,6 @@ export class NatsTransport implements JobTransport {
     }
     if (!msg) return undefined;
     const replyTo = msg.headers?.get(HEADER.replyTo) ?? '';
-    if (this.#cancellations.has(replyTo)) {
-      msg.ack();
-      return undefined;
-    }
     let job: Job;
     let context: JobContext;
     try {
