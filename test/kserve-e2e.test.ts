@@ -2,9 +2,10 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kserve } from '@demux/proto';
 import { floatBytes, KServeClient } from './support/kserve-client.js';
+import { expectCode } from './support/grpc-status.js';
 import { testNats, type TestNats } from './support/nats-server.js';
 import { writeConfig } from './support/services.js';
-import { startEmbeddedStack, startNatsStack, type NatsTestStack, type TestStack } from './support/stack.js';
+import { type NatsTestStack, type TestStack, stackModes, startNatsStack } from './support/stack.js';
 import { floatTensor, predictRequest, TfsClient } from './support/tfs-client.js';
 
 const IMAGE = 3 * 224 * 224;
@@ -73,9 +74,6 @@ function floatsOf(response: kserve.ModelInferResponse, name: string): number[] {
 
 const described = (response: kserve.ModelInferResponse) => response.outputs.map(({ name, datatype, shape }) => ({ name, datatype, shape: shape.map(Number) }));
 
-function expectCode(promise: Promise<unknown>, code: status, message?: string): Promise<void> {
-  return expect(promise).rejects.toMatchObject({ code, ...(message ? { details: expect.stringContaining(message) } : {}) }) as Promise<void>;
-}
 
 let nats: TestNats;
 
@@ -87,10 +85,7 @@ afterAll(async () => {
   await nats.close();
 });
 
-describe.each([
-  ['NATS JetStream, one process per service', () => startNatsStack(nats, { configPath })],
-  ['in-process, one process for the stack', () => startEmbeddedStack({ configPath })],
-])('KServe v2 gRPC over %s', (_mode, start) => {
+describe.each(stackModes(() => nats, { configPath }))('KServe v2 gRPC over %s', (_mode, start) => {
   let stack: TestStack;
   let client: KServeClient;
   let tfs: TfsClient;

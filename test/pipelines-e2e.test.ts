@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfs } from '@demux/proto';
+import { expectCode } from './support/grpc-status.js';
 import { testNats, type TestNats } from './support/nats-server.js';
 import { MODELS_DIR, startService, writeConfig } from './support/services.js';
-import { startEmbeddedStack, startNatsStack, type TestStack } from './support/stack.js';
+import { type TestStack, stackModes } from './support/stack.js';
 import { floatOutput, floatTensor, predictRequest, signatureShapes, TfsClient } from './support/tfs-client.js';
 
 const IMAGE = 3 * 224 * 224;
@@ -100,14 +101,8 @@ afterAll(async () => {
   await nats.close();
 });
 
-function expectCode(promise: Promise<unknown>, code: status, message?: string): Promise<void> {
-  return expect(promise).rejects.toMatchObject({ code, ...(message ? { details: expect.stringContaining(message) } : {}) }) as Promise<void>;
-}
 
-describe.each([
-  ['NATS JetStream, one process per service', () => startNatsStack(nats, { configPath })],
-  ['in-process, one process for the stack', () => startEmbeddedStack({ configPath })],
-])('end to end over %s', (_mode, start) => {
+describe.each(stackModes(() => nats, { configPath }))('end to end over %s', (_mode, start) => {
   let stack: TestStack;
   let client: TfsClient;
 

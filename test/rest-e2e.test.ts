@@ -4,8 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testNats, type TestNats } from './support/nats-server.js';
 import { parseSamples, sampleValue } from './support/prometheus-text.js';
 import { writeConfig } from './support/services.js';
-import { startEmbeddedStack, startNatsStack, type TestStack } from './support/stack.js';
+import { type TestStack, stackModes } from './support/stack.js';
 import { floatOutput, floatTensor, predictRequest, TfsClient } from './support/tfs-client.js';
+
+/** A JSON response body, read as loosely as a REST client reads it. */
+type JsonBody = any;
 
 const IMAGE = 3 * 224 * 224;
 const CLASSES = 1000;
@@ -78,10 +81,7 @@ afterAll(async () => {
   await nats.close();
 });
 
-describe.each([
-  ['NATS JetStream, one process per service', () => startNatsStack(nats, { configPath })],
-  ['in-process, one process for the stack', () => startEmbeddedStack({ configPath })],
-])('REST APIs over %s', (_mode, start) => {
+describe.each(stackModes(() => nats, { configPath }))('REST APIs over %s', (_mode, start) => {
   let stack: TestStack;
   let tfs: TfsClient;
   let rest: string;
@@ -106,11 +106,11 @@ describe.each([
       model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }],
     });
     const unknown = await fetch(`${rest}/v2/models/noSuchModel/ready`);
-    expect([unknown.status, (await unknown.json()).error]).toEqual([404, expect.stringContaining('noSuchModel')]);
+    expect([unknown.status, ((await unknown.json()) as JsonBody).error]).toEqual([404, expect.stringContaining('noSuchModel')]);
   });
 
   it('describes the pipeline with its demultiplexing dimension in both metadata formats', async () => {
-    const tfsMetadata = await (await fetch(`${rest}/v1/models/tinyDAG/metadata`)).json();
+    const tfsMetadata = (await (await fetch(`${rest}/v1/models/tinyDAG/metadata`)).json()) as JsonBody;
     expect(tfsMetadata.model_spec).toEqual({ name: 'tinyDAG', signature_name: 'serving_default', version: '1' });
     const signature = tfsMetadata.metadata.signature_def.signature_def.serving_default;
     expect(signature.inputs['0']).toEqual({
@@ -145,9 +145,9 @@ describe.each([
     );
     for (const response of [row, columnar, kserveJson, kserveBinary]) expect(response.status).toBe(200);
 
-    const rowJson = await row.json();
+    const rowJson = (await row.json()) as JsonBody;
     expect(rowJson.predictions).toHaveLength(batch);
-    const kserveAnswer = await kserveJson.json();
+    const kserveAnswer = (await kserveJson.json()) as JsonBody;
     expect(kserveAnswer).toMatchObject({ model_name: 'tinyDAG', model_version: '1', id: 'json', outputs: [{ name: '1463', datatype: 'FP32', shape: [batch, 1, CLASSES] }] });
     expect(kserveBinary.headers.get('content-type')).toBe('application/octet-stream');
     const framed = Buffer.from(await kserveBinary.arrayBuffer());
@@ -158,7 +158,7 @@ describe.each([
 
     const expected = bytes(grpc.values);
     expect(bytes(float32(rowJson.predictions))).toEqual(expected);
-    expect(bytes(float32((await columnar.json()).outputs))).toEqual(expected);
+    expect(bytes(float32(((await columnar.json()) as JsonBody).outputs))).toEqual(expected);
     expect(bytes(float32(kserveAnswer.outputs[0].data))).toEqual(expected);
     expect(framed.subarray(headerLength)).toEqual(expected);
   });

@@ -105,3 +105,14 @@ export async function startEmbeddedStack(options: TestStackOptions): Promise<Tes
   }
   return { grpcAddress: `127.0.0.1:${port}`, restAddress: `http://127.0.0.1:${restPort}`, processes: [stack], stop: () => stopAll([stack]) };
 }
+
+/**
+ * The two ways an end-to-end suite runs the stack, for `describe.each`: separate processes on
+ * NATS (the broker given by `nats()`, read when the suite starts) and one embedded process.
+ */
+export function stackModes(nats: () => TestNats, options: TestStackOptions): [string, () => Promise<TestStack>][] {
+  return [
+    ['NATS JetStream, one process per service', () => startNatsStack(nats(), options)],
+    ['in-process, one process for the stack', () => startEmbeddedStack(options)],
+  ];
+}

@@ -21,7 +21,7 @@ describe('rescaleImages', () => {
     expect(rescaled.dtype).toBe('float32');
     expect(rescaled.shape).toEqual([2, 2]);
     // In float64 rounded once at the end, 1 and 0.3 would give 167.10414123535156 and 129.58763122558594.
-    expect(Array.from(rescaled.data)).toEqual([0, 255, 167.10415649414062, 129.58761596679688]);
+    expect(Array.from(rescaled.data as ArrayLike<number>)).toEqual([0, 255, 167.10415649414062, 129.58761596679688]);
   });
 
   it('gives back whole pixel values that already span 0..255 exactly', () => {
@@ -32,7 +32,7 @@ describe('rescaleImages', () => {
   it('stretches float64 images in float64', () => {
     const rescaled = rescaleImages({ dtype: 'float64', shape: [3], data: Float64Array.of(-1, 2, 0.3) });
     expect(rescaled.dtype).toBe('float64');
-    expect(Array.from(rescaled.data)).toEqual([0, 255, 110.5]);
+    expect(Array.from(rescaled.data as ArrayLike<number>)).toEqual([0, 255, 110.5]);
   });
 
   it('shifts integer images in their own type, wrapping around, then divides them in float64', () => {
@@ -40,7 +40,7 @@ describe('rescaleImages', () => {
     expect(uint8).toEqual({ dtype: 'float64', shape: [3], data: Float64Array.of(0, 255, 127.5) });
     // int8: 127 - -128 wraps to -1, and the range 0 - -128 to -128.
     const int8 = rescaleImages({ dtype: 'int8', shape: [3], data: Int8Array.of(-128, 127, 0) });
-    expect(Array.from(int8.data)).toEqual([-0, 1.9921875, 255]);
+    expect(Array.from(int8.data as ArrayLike<number>)).toEqual([-0, 1.9921875, 255]);
     const int64 = rescaleImages({ dtype: 'int64', shape: [3], data: BigInt64Array.of(-(2n ** 40n), 0n, 2n ** 40n) });
     expect(int64).toEqual({ dtype: 'float64', shape: [3], data: Float64Array.of(0, 127.5, 255) });
   });

@@ -13,6 +13,8 @@ const session = await ort.InferenceSession.create(spec.path, {
   interOpNumThreads: 1,
   executionMode: 'sequential',
   graphOptimizationLevel: 'all',
+  // Idle onnxruntime threads spinning would take the CPU that NATS and the other inference threads need.
+  extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
 });
 
 function toOrtTensor(tensor: RunnerTensor): ort.Tensor {
