@@ -49,6 +49,15 @@ describe('WorkerMetrics', () => {
     expect(sum).toBeLessThan(1_000_000);
   });
 
+  it('records the rows of each batched run', async () => {
+    const { metrics: worker, text } = metrics();
+    worker.batched(target, 8);
+    worker.batched(target, 3);
+    const histogram = await text('demux_batch_size');
+    expect(histogram).toContain('demux_batch_size_count{name="dummy",version="1"} 2');
+    expect(histogram).toContain('demux_batch_size_sum{name="dummy",version="1"} 11');
+  });
+
   it('counts the jobs dropped past their deadline', async () => {
     const { metrics: worker, text } = metrics();
     worker.expired(target);

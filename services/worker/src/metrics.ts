@@ -18,6 +18,7 @@ export class WorkerMetrics {
   readonly #active: Gauge<OvmsLabel>;
   readonly #slots: Gauge<OvmsLabel>;
   readonly #streams: Gauge<OvmsLabel>;
+  readonly #batchSize: Histogram<OvmsLabel>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -62,6 +63,13 @@ export class WorkerMetrics {
       name: 'ovms_streams',
       help: 'Number of execution streams: inference threads of this worker.',
       labelNames: ['name', 'version'],
+      registers,
+    });
+    this.#batchSize = new Histogram({
+      name: 'demux_batch_size',
+      help: 'Rows (sum of dim 0) per inference run of a model version with dynamic batching.',
+      labelNames: ['name', 'version'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
       registers,
     });
   }
@@ -115,6 +123,11 @@ export class WorkerMetrics {
         }
       },
     };
+  }
+
+  /** A batched inference run of `rows` rows. */
+  batched(target: ModelRef, rows: number): void {
+    this.#batchSize.observe(ovmsLabels(target), rows);
   }
 
   expired(target: ModelRef): void {

@@ -12,7 +12,7 @@ export interface WorkerOptions {
   threads: number;
   /** onnxruntime intra-op threads per inference thread. */
   intraOpThreads: number;
-  /** Jobs of one model version pulled at once; undefined: as many as it has threads. */
+  /** Jobs of one model version pulled at once; undefined: as many as it has threads, times max_batch_size with dynamic batching. */
   slots: number | undefined;
   ackWaitMs: number;
   /** Port of GET /metrics for Prometheus; 0 serves none. */

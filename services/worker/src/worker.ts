@@ -13,6 +13,7 @@ import { inferenceHandler } from './inference.js';
 import type { WorkerMetrics } from './metrics.js';
 import type { WorkerOptions } from './options.js';
 import { runnerShape } from './plugin-config.js';
+import { Batcher, canBatch } from './runner/batcher.js';
 import { RunnerPool } from './runner/runner-pool.js';
 
 export interface RunningWorker {
@@ -50,14 +51,24 @@ export async function startWorker(options: WorkerOptions, transport: JobTranspor
       const pool = await RunnerPool.start(`model ${model.name} version ${version}`, repository.modelPath(model.name, version), shape);
       pools.push(pool);
       const target = { model: model.name, version };
-      const infer = inferenceHandler(repository, metrics.timed(target, pool));
+      const timed = metrics.timed(target, pool);
+      let batching = model.dynamicBatching;
+      if (batching && !canBatch(repository.nativeMetadata(model.name, version))) {
+        logger.warn(target, 'max_batch_size ignored: the model file has an input or output without a dynamic first dimension; jobs run singly');
+        batching = undefined;
+      }
+      const runner = batching
+        ? new Batcher(timed, { ...batching, threads: shape.threads, onBatch: (rows) => metrics.batched(target, rows) })
+        : timed;
+      const infer = inferenceHandler(repository, runner);
       const handler: JobHandler = async (job, context) => {
         const outputs = await infer(job, context);
         answered++;
         return outputs;
       };
       serving.push(target);
-      const slots = options.slots ?? shape.threads;
+      // With batching, enough jobs are pulled to fill a batch on every thread.
+      const slots = options.slots ?? shape.threads * (batching?.maxBatchSize ?? 1);
       metrics.serving(target, { slots, threads: shape.threads });
       servers.push(
         transport.serve(target, metrics.counted(target, handler), {
@@ -69,7 +80,7 @@ export async function startWorker(options: WorkerOptions, transport: JobTranspor
           onTransportError: (error) => logger.error({ err: error, ...target }, 'job transport error'),
         }),
       );
-      logger.info({ ...target, threads: shape.threads, intraOpThreads: shape.intraOpThreads }, 'model version loaded');
+      logger.info({ ...target, threads: shape.threads, intraOpThreads: shape.intraOpThreads, dynamicBatching: batching }, 'model version loaded');
     }
   }
   logger.info({ serving, transport: transport.kind }, 'worker ready');

@@ -65,6 +65,15 @@ describe('ModelRepository', () => {
     expect(repository.names()).toEqual(['resnet']);
   });
 
+  it('keeps the model file’s own dims beside the served ones narrowed by batch_size', async () => {
+    const repository = await ModelRepository.load([{ ...model('resnet', resnetPath, { kind: 'all' }), batchSize: 1 }]);
+    expect(repository.metadata('resnet', 1).inputs[0]?.shape).toEqual([1, 10]);
+    expect(repository.nativeMetadata('resnet', 1)).toEqual({
+      inputs: [{ name: 'b', dtype: 'FP32', shape: [-1, 10] }],
+      outputs: [{ name: 'y', dtype: 'FP32', shape: [-1, 2] }],
+    });
+  });
+
   it('lists specific versions that are not on disk, and version directories without a model', async () => {
     const base = join(dir, 'partial');
     await writeOnnxModel(modelFilePath(base, 1), {

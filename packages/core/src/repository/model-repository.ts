@@ -19,6 +19,8 @@ export interface ModelVersionStatus {
 interface ServedVersion {
   path: string;
   metadata: ModelMetadata;
+  /** What the model file itself declares, before `batch_size` and `shape` narrow it. */
+  native: ModelMetadata;
 }
 
 interface RepositoryModel {
@@ -57,6 +59,11 @@ export class ModelRepository {
     return this.version(name, version).metadata;
   }
 
+  /** What a version's model file itself declares: a worker batches along the file's dims, not the served ones. */
+  nativeMetadata(name: string, version: number): ModelMetadata {
+    return this.version(name, version).native;
+  }
+
   modelPath(name: string, version: number): string {
     return this.version(name, version).path;
   }
@@ -86,7 +93,8 @@ async function loadModel(config: ModelConfig): Promise<RepositoryModel> {
     const versions = await Promise.all(
       served.map(async (version): Promise<[number, ServedVersion]> => {
         const path = modelFilePath(config.basePath, version);
-        return [version, { path, metadata: servedMetadata(config, await readModelMetadata(path)) }];
+        const native = await readModelMetadata(path);
+        return [version, { path, metadata: servedMetadata(config, native), native }];
       }),
     );
     return {
