@@ -6,7 +6,7 @@ const defaults = { threads: 2, intraOpThreads: 1 };
 
 describe('runnerShape', () => {
   it('keeps the worker defaults without plugin_config', () => {
-    expect(runnerShape('resnet', {}, defaults)).toEqual({ threads: 2, intraOpThreads: 1, ignoredKeys: [] });
+    expect(runnerShape('resnet', {}, defaults)).toEqual({ threads: 2, intraOpThreads: 1, deviceWaitMs: 0, ignoredKeys: [] });
   });
 
   it('runs one inference thread per CPU throughput stream', () => {
@@ -23,6 +23,10 @@ describe('runnerShape', () => {
 
   it('maps the latency hint to one stream', () => {
     expect(runnerShape('resnet', { PERFORMANCE_HINT: 'LATENCY' }, defaults).threads).toBe(1);
+  });
+
+  it('makes each inference wait on a simulated device with DEMUX_DEVICE_WAIT_MS', () => {
+    expect(runnerShape('sleepy', { DEMUX_DEVICE_WAIT_MS: 50 }, defaults).deviceWaitMs).toBe(50);
   });
 
   it('lists the keys it cannot honour', () => {

@@ -8,6 +8,8 @@ export interface RunnerPoolOptions {
   threads: number;
   /** onnxruntime intra-op threads inside each inference thread. */
   intraOpThreads: number;
+  /** See SessionSpec.deviceWaitMs. */
+  deviceWaitMs: number;
 }
 
 /**
@@ -25,7 +27,7 @@ export class RunnerPool {
 
   /** `key` names the model version in errors; `path` is its model.onnx. */
   static async start(key: string, path: string, options: RunnerPoolOptions): Promise<RunnerPool> {
-    const session: SessionSpec = { key, path, intraOpThreads: options.intraOpThreads };
+    const session: SessionSpec = { key, path, intraOpThreads: options.intraOpThreads, deviceWaitMs: options.deviceWaitMs };
     const pool = new Piscina({
       filename: fileURLToPath(new URL('./inference-thread.js', import.meta.url)),
       workerData: session,

@@ -5,6 +5,8 @@ export interface SessionSpec {
   key: string;
   path: string;
   intraOpThreads: number;
+  /** Blocks the thread this long before each run, as a device or remote call would. */
+  deviceWaitMs: number;
 }
 
 /** A tensor crossing into or out of a runner thread: its bytes own a whole ArrayBuffer, so they can move. */
