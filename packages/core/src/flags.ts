@@ -33,3 +33,22 @@ export function logLevelFlag(value: string | undefined, fallback: LogLevel = 'in
   }
   return level as LogLevel;
 }
+
+/** Where a service finds the job transport: the flags every service on NATS takes. */
+export interface NatsFlags {
+  /** NATS URL (`--nats`, else `NATS_URL`); undefined when the service runs in-process inside `pnpm start`. */
+  natsUrl: string | undefined;
+  /** The job stream and its subject prefix; several deployments may share one NATS. */
+  natsStream: string;
+  natsSubjectPrefix: string;
+}
+
+export const NATS_FLAGS = {
+  nats: { type: 'string' },
+  nats_stream: { type: 'string', default: 'DEMUX_JOBS' },
+  nats_subject_prefix: { type: 'string', default: 'demux.jobs' },
+} as const;
+
+export function natsFlags(flags: { nats?: string | undefined; nats_stream: string; nats_subject_prefix: string }, env: NodeJS.ProcessEnv): NatsFlags {
+  return { natsUrl: flags.nats ?? env.NATS_URL, natsStream: flags.nats_stream, natsSubjectPrefix: flags.nats_subject_prefix };
+}

@@ -5,7 +5,7 @@ export { fromTensorProto, toTensorProto, fromTfDataType, toTfDataType } from './
 export { fromInferInput, toInferOutput } from './codec/kserve.js';
 export { fromJobTensor, toJobTensor, fromJobDataType, toJobDataType } from './codec/job.js';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
-export { parseFlags, integerFlag, logLevelFlag } from './flags.js';
+export { parseFlags, integerFlag, logLevelFlag, NATS_FLAGS, natsFlags, type NatsFlags } from './flags.js';
 export { checkBatch, checkInputs, checkTensor, type TensorSpec } from './validation.js';
 export {
   modelKey,

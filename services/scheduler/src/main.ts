@@ -1,17 +1,11 @@
-import { DemuxError, NatsTransport, processRegistry, runService, serveMetrics } from '@demux/core';
+import { NatsTransport, processRegistry, runService, serveMetrics } from '@demux/core';
 import { SchedulerMetrics } from './metrics.js';
 import { parseSchedulerOptions } from './options.js';
 import { loadScheduler } from './scheduler.js';
 import { serveScheduler } from './scheduler-service.js';
 
 await runService('scheduler', () => parseSchedulerOptions(process.argv.slice(2)), async (options, logger) => {
-  if (!options.natsUrl) throw DemuxError.invalidArgument('a scheduler on its own needs NATS: set NATS_URL or --nats');
-  const transport = await NatsTransport.connect({
-    servers: options.natsUrl,
-    name: 'demux-scheduler',
-    streamName: options.natsStream,
-    subjectPrefix: options.natsSubjectPrefix,
-  });
+  const transport = await NatsTransport.forService('scheduler', options);
   const registry = processRegistry();
   const scheduler = await loadScheduler(options, transport, logger, new SchedulerMetrics(registry));
   const server = await serveScheduler(scheduler, options);

@@ -1,7 +1,7 @@
-import { DemuxError, integerFlag, logLevelFlag, parseFlags, type LogLevel } from '@demux/core';
+import { DemuxError, integerFlag, logLevelFlag, NATS_FLAGS, natsFlags, parseFlags, type LogLevel, type NatsFlags } from '@demux/core';
 
 /** Everything a scheduler is told at start-up, validated once. */
-export interface SchedulerOptions {
+export interface SchedulerOptions extends NatsFlags {
   configPath: string;
   /** Internal gRPC port the gateway calls (demux.v1.Scheduler). */
   port: number;
@@ -9,10 +9,6 @@ export interface SchedulerOptions {
   bindAddress: string;
   /** Port of GET /metrics for Prometheus; 0 serves none. */
   metricsPort: number;
-  /** NATS URL; undefined when the scheduler runs inside `pnpm start` on the in-process transport. */
-  natsUrl: string | undefined;
-  natsStream: string;
-  natsSubjectPrefix: string;
   /** The deadline of a request that arrives without one. */
   requestTimeoutMs: number;
   maxMessageBytes: number;
@@ -31,8 +27,6 @@ export const SCHEDULER_DEFAULTS = {
   port: 9100,
   bindAddress: '0.0.0.0',
   metricsPort: 0,
-  natsStream: 'DEMUX_JOBS',
-  natsSubjectPrefix: 'demux.jobs',
   requestTimeoutMs: 60_000,
   maxMessageBytes: 64 * 1024 * 1024,
   maxRequests: 512,
@@ -47,9 +41,7 @@ export function parseSchedulerOptions(argv: string[], env: NodeJS.ProcessEnv = p
     port: { type: 'string' },
     grpc_bind_address: { type: 'string' },
     metrics_port: { type: 'string' },
-    nats: { type: 'string' },
-    nats_stream: { type: 'string' },
-    nats_subject_prefix: { type: 'string' },
+    ...NATS_FLAGS,
     request_timeout: { type: 'string' },
     max_message_bytes: { type: 'string' },
     max_requests: { type: 'string' },
@@ -67,9 +59,7 @@ export function parseSchedulerOptions(argv: string[], env: NodeJS.ProcessEnv = p
     port,
     bindAddress: flags.grpc_bind_address ?? SCHEDULER_DEFAULTS.bindAddress,
     metricsPort,
-    natsUrl: flags.nats ?? env.NATS_URL,
-    natsStream: flags.nats_stream ?? SCHEDULER_DEFAULTS.natsStream,
-    natsSubjectPrefix: flags.nats_subject_prefix ?? SCHEDULER_DEFAULTS.natsSubjectPrefix,
+    ...natsFlags(flags, env),
     requestTimeoutMs: integerFlag('request_timeout', flags.request_timeout, SCHEDULER_DEFAULTS.requestTimeoutMs),
     maxMessageBytes: integerFlag('max_message_bytes', flags.max_message_bytes, SCHEDULER_DEFAULTS.maxMessageBytes, 1024, 2 ** 31 - 1),
     maxRequests: integerFlag('max_requests', flags.max_requests, SCHEDULER_DEFAULTS.maxRequests),

@@ -1,17 +1,10 @@
-import { DemuxError, NatsTransport, processRegistry, runService, serveMetrics } from '@demux/core';
+import { NatsTransport, processRegistry, runService, serveMetrics } from '@demux/core';
 import { WorkerMetrics } from './metrics.js';
 import { parseWorkerOptions } from './options.js';
 import { startWorker } from './worker.js';
 
 await runService('worker', () => parseWorkerOptions(process.argv.slice(2)), async (options, logger) => {
-  if (!options.natsUrl) throw DemuxError.invalidArgument('a worker on its own needs NATS: set NATS_URL or --nats');
-  const transport = await NatsTransport.connect({
-    servers: options.natsUrl,
-    name: 'demux-worker',
-    ackWaitMs: options.ackWaitMs,
-    streamName: options.natsStream,
-    subjectPrefix: options.natsSubjectPrefix,
-  });
+  const transport = await NatsTransport.forService('worker', options, { ackWaitMs: options.ackWaitMs });
   const registry = processRegistry();
   // Served before the models load, so a slow start shows; a worker has no other port and no
   // bind address of its own, so /metrics listens on every interface.

@@ -1,13 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { DemuxError, integerFlag, logLevelFlag, parseFlags, type LogLevel } from '@demux/core';
+import { DemuxError, integerFlag, logLevelFlag, NATS_FLAGS, natsFlags, parseFlags, type LogLevel, type NatsFlags } from '@demux/core';
 
 /** Everything a worker is told at start-up, validated once. */
-export interface WorkerOptions {
+export interface WorkerOptions extends NatsFlags {
   configPath: string;
   /** Serve only these models of the config; undefined serves them all. */
   models: string[] | undefined;
-  /** NATS URL; undefined when the worker runs inside `pnpm start` on the in-process transport. */
-  natsUrl: string | undefined;
   /** Inference threads per model version, each running one job at a time; a model's CPU_THROUGHPUT_STREAMS overrides it. */
   threads: number;
   /** onnxruntime intra-op threads per inference thread. */
@@ -17,9 +15,6 @@ export interface WorkerOptions {
   ackWaitMs: number;
   /** Port of GET /metrics for Prometheus; 0 serves none. */
   metricsPort: number;
-  /** The JetStream stream and subject prefix of the job queues; several deployments may share a NATS. */
-  natsStream: string;
-  natsSubjectPrefix: string;
   logLevel: LogLevel;
 }
 
@@ -27,14 +22,12 @@ export function parseWorkerOptions(argv: string[], env: NodeJS.ProcessEnv = proc
   const flags = parseFlags(argv, {
     config_path: { type: 'string' },
     models: { type: 'string' },
-    nats: { type: 'string' },
     threads: { type: 'string' },
     intra_op_threads: { type: 'string' },
     slots: { type: 'string' },
     ack_wait_ms: { type: 'string' },
     metrics_port: { type: 'string' },
-    nats_stream: { type: 'string', default: 'DEMUX_JOBS' },
-    nats_subject_prefix: { type: 'string', default: 'demux.jobs' },
+    ...NATS_FLAGS,
     log_level: { type: 'string' },
   });
   if (!flags.config_path) throw DemuxError.invalidArgument('--config_path is required');
@@ -42,14 +35,12 @@ export function parseWorkerOptions(argv: string[], env: NodeJS.ProcessEnv = proc
   return {
     configPath: flags.config_path,
     models: flags.models?.split(',').map((name) => name.trim()).filter(Boolean),
-    natsUrl: flags.nats ?? env.NATS_URL,
+    ...natsFlags(flags, env),
     threads,
     intraOpThreads: integerFlag('intra_op_threads', flags.intra_op_threads, 1, 1, 256),
     slots: flags.slots === undefined ? undefined : integerFlag('slots', flags.slots, threads, 1, 4096),
     ackWaitMs: integerFlag('ack_wait_ms', flags.ack_wait_ms, 30_000, 1_000),
     metricsPort: integerFlag('metrics_port', flags.metrics_port, 0, 0, 65535),
-    natsStream: flags.nats_stream,
-    natsSubjectPrefix: flags.nats_subject_prefix,
     logLevel: logLevelFlag(flags.log_level),
   };
 }

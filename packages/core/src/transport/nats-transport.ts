@@ -14,6 +14,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, createInbox, headers, nanos, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { DemuxError } from '../errors.js';
+import type { NatsFlags } from '../flags.js';
 import type { Tensor } from '../tensor.js';
 import { serveJobs, type DeliveredJob, type JobSource } from './job-server.js';
 import type { Job, JobContext, JobHandler, JobServer, JobTransport, ModelRef, ServeOptions, SubmitOptions } from './job-transport.js';
@@ -132,6 +133,18 @@ export class NatsTransport implements JobTransport {
     const jsm = await jetstreamManager(nc);
     await ensureStream(jsm, compiled);
     return new NatsTransport(nc, jsm, compiled);
+  }
+
+  /** The transport of a service running on its own, which needs NATS. */
+  static forService(service: string, flags: NatsFlags, options: Partial<NatsTransportOptions> = {}): Promise<NatsTransport> {
+    if (!flags.natsUrl) throw DemuxError.invalidArgument(`a ${service} on its own needs NATS: set NATS_URL or --nats`);
+    return NatsTransport.connect({
+      servers: flags.natsUrl,
+      name: `demux-${service}`,
+      streamName: flags.natsStream,
+      subjectPrefix: flags.natsSubjectPrefix,
+      ...options,
+    });
   }
 
   get connection(): NatsConnection {
