@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Job, Tensor } from '@demux/core';
 import { demultiplex } from './demultiplex.js';
 import { gather } from './gather.js';
@@ -16,6 +17,8 @@ export async function runBatchRows(job: Job, batchDynamic: boolean, run: NodeRun
   const where = `model ${job.model} version ${job.version}`;
   const rows = job.inputs.map((input) => demultiplex(input, where).map((row) => ({ ...row, shape: [1, ...row.shape] })));
   const failed = new AbortController();
+  // Every row's job listens to this signal: as many listeners as the batch has rows.
+  setMaxListeners(0, failed.signal);
   const stop = (): void => failed.abort();
   signal.addEventListener('abort', stop, { once: true });
   let firstError: unknown;

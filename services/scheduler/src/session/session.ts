@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DemuxError, type Connection, type Job, type Tensor } from '@demux/core';
 
 import { lookup } from '../pipeline/lookup.js';
@@ -60,7 +61,10 @@ class Session {
     private readonly definition: PipelineDefinition,
     private readonly inputs: readonly Tensor[],
     private readonly run: NodeRun,
-  ) {}
+  ) {
+    // Every job of the request listens to this signal: as many listeners as the request has items.
+    setMaxListeners(0, this.#abort.signal);
+  }
 
   async respond(outputs: readonly Connection[], signal?: AbortSignal): Promise<Tensor[]> {
     if (signal?.aborted) throw cancellation(this.definition, signal.reason);

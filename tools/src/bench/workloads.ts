@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { tfs } from '@demux/proto';
+import { sampleFloats } from './sample-input.js';
+
+export const MODELS_DIR = resolve('models');
+export const RESNET_ONNX = join(MODELS_DIR, 'resnet', '1', 'model.onnx');
+export const TINY_ONNX = join(MODELS_DIR, 'dummy', '1', 'model.onnx');
+
+export const WORKLOAD_IDS = ['resnet-b1', 'resnet-b8', 'tiny', 'wait'] as const;
+export type WorkloadId = (typeof WORKLOAD_IDS)[number];
+
+type PluginConfig = Record<string, string | number>;
+
+/** Every worker runs each model on one inference thread of one onnxruntime thread. */
+const ONE_THREAD: PluginConfig = { CPU_THROUGHPUT_STREAMS: 1 };
+
+function model(name: string, basePath: string, extra: Record<string, unknown> = {}, pluginConfig: PluginConfig = {}): unknown {
+  return { config: { name, base_path: basePath, plugin_config: { ...ONE_THREAD, ...pluginConfig }, ...extra } };
+}
+
+/** examples/resnet/config.json with an absolute base_path: resnet50DAG splits the request into batch-1 jobs. */
+export function resnetConfig(): unknown {
+  return {
+    model_config_list: [model('resnet', join(MODELS_DIR, 'resnet'), { batch_size: '1' })],
+    pipeline_config_list: [
+      {
+        name: 'resnet50DAG',
+        inputs: ['0'],
+        demultiply_count: -1,
+        nodes: [
+          {
+            name: 'resnetNode',
+            model_name: 'resnet',
+            type: 'DL model',
+            inputs: [{ '0': { node_name: 'request', data_item: '0' } }],
+            outputs: [{ data_item: '1463', alias: '1463' }],
+          },
+        ],
+        outputs: [{ '1463': { node_name: 'resnetNode', data_item: '1463' } }],
+      },
+    ],
+  };
+}
+
+/** `dummy` (b [N,10] → a = b + 1), well under a millisecond; with batching, workers merge queued jobs. */
+export function tinyConfig(batching: boolean): unknown {
+  const batch = batching ? { max_batch_size: 16, max_queue_delay_ms: 2 } : {};
+  return { model_config_list: [model('dummy', join(MODELS_DIR, 'dummy'), batch)] };
+}
+
+/** `dummy` whose every inference also blocks its thread 20 ms without CPU, as a device would. */
+export function waitConfig(): unknown {
+  return { model_config_list: [model('dummy', join(MODELS_DIR, 'dummy'), {}, { DEMUX_DEVICE_WAIT_MS: 20 })] };
+}
+
+const configDir = mkdtempSync(join(tmpdir(), 'demux-bench-'));
+
+export function writeConfig(name: string, config: unknown): string {
+  const path = join(configDir, `${name}.json`);
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+function floatRequest(name: string, input: string, dims: number[]): tfs.PredictRequest {
+  const values = sampleFloats(dims.reduce((a, b) => a * b, 1));
+  return tfs.PredictRequest.fromPartial({
+    modelSpec: { name },
+    inputs: new Map([
+      [input, tfs.TensorProto.fromPartial({
+        dtype: tfs.DataType.DT_FLOAT,
+        tensorShape: { dim: dims.map((size) => ({ size: BigInt(size) })) },
+        tensorContent: new Uint8Array(values.buffer),
+      })],
+    ]),
+  });
+}
+
+/** `batch` images for resnet50DAG: [batch, 1, 3, 224, 224], one item per image. */
+export function resnetRequest(batch: number): tfs.PredictRequest {
+  return floatRequest('resnet50DAG', '0', [batch, 1, 3, 224, 224]);
+}
+
+export function tinyRequest(): tfs.PredictRequest {
+  return floatRequest('dummy', 'b', [1, 10]);
+}
