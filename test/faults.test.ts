@@ -8,27 +8,13 @@ import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demux } from '@demux/proto';
 import { runLoad, report } from './support/load.js';
+import { RESNET50_DAG } from './support/resnet-pipeline.js';
 import { freePort, startNatsServer, type TestNats } from './support/nats-server.js';
 import { startService, writeConfig, type ServiceProcess } from './support/services.js';
 import { floatTensor, predictRequest, TfsClient } from './support/tfs-client.js';
 
 const IMAGE = 3 * 224 * 224;
-const PIPELINE = {
-  name: 'resnet50DAG',
-  inputs: ['0'],
-  demultiply_count: 0,
-  nodes: [
-    {
-      name: 'resnetNode',
-      model_name: 'resnet',
-      type: 'DL model',
-      inputs: [{ '0': { node_name: 'request', data_item: '0' } }],
-      outputs: [{ data_item: '1463', alias: '1463' }],
-    },
-  ],
-  outputs: [{ '1463': { node_name: 'resnetNode', data_item: '1463' } }],
-};
-const configPath = writeConfig(['resnet'], { pipeline_config_list: [PIPELINE] }, { resnet: { batch_size: '1' } });
+const configPath = writeConfig(['resnet'], { pipeline_config_list: [RESNET50_DAG] }, { resnet: { batch_size: '1' } });
 const images = floatTensor([2, 1, 3, 224, 224], Float32Array.from({ length: 2 * IMAGE }, (_, i) => (i * 7) % 256));
 const request = predictRequest('resnet50DAG', { '0': images });
 

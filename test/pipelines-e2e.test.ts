@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfs } from '@demux/proto';
 import { expectCode } from './support/grpc-status.js';
+import { RESNET50_DAG } from './support/resnet-pipeline.js';
 import { testNats, type TestNats } from './support/nats-server.js';
 import { MODELS_DIR, startService, writeConfig } from './support/services.js';
 import { type TestStack, stackModes } from './support/stack.js';
@@ -24,15 +25,7 @@ const addOne = (name: string, model: string, source: { node_name: string; data_i
 
 /** The guide's resnet50DAG, and small pipelines of the add-one models that pin OVMS's demultiplexing rules. */
 const PIPELINES = [
-  {
-    name: 'resnet50DAG',
-    inputs: ['0'],
-    demultiply_count: 0,
-    nodes: [
-      { name: 'resnetNode', model_name: 'resnet', type: 'DL model', inputs: [{ '0': from('request', '0') }], outputs: [{ data_item: '1463', alias: '1463' }] },
-    ],
-    outputs: [{ '1463': from('resnetNode', '1463') }],
-  },
+  RESNET50_DAG,
   {
     name: 'twoNodes',
     inputs: ['b'],

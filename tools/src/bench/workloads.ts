@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { tfs } from '@demux/proto';
 import { sampleFloats } from './sample-input.js';
 
 export const MODELS_DIR = resolve('models');
+const EXAMPLE_CONFIG = resolve('examples', 'resnet', 'config.json');
 export const RESNET_ONNX = join(MODELS_DIR, 'resnet', '1', 'model.onnx');
 export const TINY_ONNX = join(MODELS_DIR, 'dummy', '1', 'model.onnx');
 
@@ -20,27 +21,11 @@ function model(name: string, basePath: string, extra: Record<string, unknown> = 
   return { config: { name, base_path: basePath, plugin_config: { ...ONE_THREAD, ...pluginConfig }, ...extra } };
 }
 
-/** examples/resnet/config.json with an absolute base_path: resnet50DAG splits the request into batch-1 jobs. */
+/** examples/resnet/config.json's pipeline, with the model at an absolute base_path: resnet50DAG splits the request into batch-1 jobs. */
 export function resnetConfig(): unknown {
   return {
     model_config_list: [model('resnet', join(MODELS_DIR, 'resnet'), { batch_size: '1' })],
-    pipeline_config_list: [
-      {
-        name: 'resnet50DAG',
-        inputs: ['0'],
-        demultiply_count: -1,
-        nodes: [
-          {
-            name: 'resnetNode',
-            model_name: 'resnet',
-            type: 'DL model',
-            inputs: [{ '0': { node_name: 'request', data_item: '0' } }],
-            outputs: [{ data_item: '1463', alias: '1463' }],
-          },
-        ],
-        outputs: [{ '1463': { node_name: 'resnetNode', data_item: '1463' } }],
-      },
-    ],
+    pipeline_config_list: (JSON.parse(readFileSync(EXAMPLE_CONFIG, 'utf8')) as { pipeline_config_list: unknown[] }).pipeline_config_list,
   };
 }
 
