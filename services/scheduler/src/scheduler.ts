@@ -21,10 +21,6 @@ import type { SchedulerOptions } from './options.js';
 import { runBatchRows } from './session/batch-rows.js';
 import { runPipeline, type NodeRun } from './session/index.js';
 
-function describe(endpoint: Endpoint): string {
-  return endpoint.isPipeline ? `pipeline ${endpoint.name}` : `model ${endpoint.name} version ${endpoint.version}`;
-}
-
 export interface SchedulerLimits extends AdmissionLimits {
   /** Largest dynamic first dimension of a request: a larger batch is refused before any job is published. */
   maxBatchSize: number;
@@ -53,8 +49,8 @@ export class Scheduler implements SchedulerApi {
     const endpoint = this.endpoints.resolve(call.name, call.version);
     const { inputs } = endpoint.definition.metadata();
     // The gateway checked already; a scheduler also serves other callers, and the checks are cheap.
-    checkInputs(describe(endpoint), call.inputs, inputs);
-    checkBatch(describe(endpoint), call.inputs, inputs, this.limits.maxBatchSize);
+    checkInputs(endpoint.definition.endpoint, call.inputs, inputs);
+    checkBatch(endpoint.definition.endpoint, call.inputs, inputs, this.limits.maxBatchSize);
     const release = this.#admission.admitRequest();
     const processed = this.metrics.requestStarted(endpoint);
     try {

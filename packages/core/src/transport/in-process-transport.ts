@@ -1,7 +1,7 @@
 import { DemuxError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { serveJobs, type DeliveredJob, type JobSource } from './job-server.js';
-import { modelKey, type Job, type JobContext, type JobHandler, type JobServer, type JobTransport, type ModelRef, type ServeOptions, type SubmitOptions } from './job-transport.js';
+import { describeJob, modelKey, type Job, type JobContext, type JobHandler, type JobServer, type JobTransport, type ModelRef, type ServeOptions, type SubmitOptions } from './job-transport.js';
 import { PendingReplies } from './pending-replies.js';
 
 interface QueuedJob {
@@ -129,9 +129,4 @@ export class InProcessTransport implements JobTransport {
       drop: async () => {},
     };
   }
-}
-
-export function describeJob(job: Job, options: Pick<SubmitOptions, 'requestId' | 'item'>): string {
-  const item = options.item === '' ? '' : ` item ${options.item}`;
-  return `${job.node} (model ${job.model} version ${job.version}) of request ${options.requestId}${item}`;
 }

@@ -57,6 +57,12 @@ export interface ModelRef {
   version: number;
 }
 
+/** How errors name a job: its node, model version, request and item. */
+export function describeJob(job: Job, options: Pick<SubmitOptions, 'requestId' | 'item'>): string {
+  const item = options.item === '' ? '' : ` item ${options.item}`;
+  return `${job.node} (model ${job.model} version ${job.version}) of request ${options.requestId}${item}`;
+}
+
 export function modelKey(target: ModelRef): string {
   return `${target.model}\u0000${target.version}`;
 }

@@ -17,9 +17,8 @@ import { DemuxError } from '../errors.js';
 import type { NatsFlags } from '../flags.js';
 import type { Tensor } from '../tensor.js';
 import { serveJobs, type DeliveredJob, type JobSource } from './job-server.js';
-import type { Job, JobContext, JobHandler, JobServer, JobTransport, ModelRef, ServeOptions, SubmitOptions } from './job-transport.js';
+import { describeJob, type Job, type JobContext, type JobHandler, type JobServer, type JobTransport, type ModelRef, type ServeOptions, type SubmitOptions } from './job-transport.js';
 import { decodeJob, decodeJobResult, encodeJob, encodeJobResult } from './job-wire.js';
-import { describeJob } from './in-process-transport.js';
 import { PendingReplies } from './pending-replies.js';
 import { Presence } from './presence.js';
 
