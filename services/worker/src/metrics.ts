@@ -1,6 +1,5 @@
 import { OVMS_TIME_BUCKETS_US, type JobHandler, type ModelRef } from '@demux/core';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Runner } from './inference.js';
 
 type JobLabel = 'model' | 'version';
 type OvmsLabel = 'name' | 'version';
@@ -110,19 +109,9 @@ export class WorkerMetrics {
     };
   }
 
-  /** The runner, each inference timed. */
-  timed(target: ModelRef, runner: Runner): Runner {
-    const labels = ovmsLabels(target);
-    return {
-      run: async (inputs, outputs) => {
-        const started = performance.now();
-        try {
-          return await runner.run(inputs, outputs);
-        } finally {
-          this.#inferenceTime.observe(labels, (performance.now() - started) * 1000);
-        }
-      },
-    };
+  /** One `session.run`, timed in its inference thread. */
+  inferred(target: ModelRef, ms: number): void {
+    this.#inferenceTime.observe(ovmsLabels(target), ms * 1000);
   }
 
   /** A batched inference run of `rows` rows. */

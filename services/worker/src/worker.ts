@@ -48,18 +48,20 @@ export async function startWorker(options: WorkerOptions, transport: JobTranspor
       logger.warn({ model: model.name, keys: shape.ignoredKeys }, 'plugin_config keys ignored: onnxruntime has no equivalent');
     }
     for (const version of repository.versions(model.name)) {
-      const pool = await RunnerPool.start(`model ${model.name} version ${version}`, repository.modelPath(model.name, version), shape);
-      pools.push(pool);
       const target = { model: model.name, version };
-      const timed = metrics.timed(target, pool);
+      const pool = await RunnerPool.start(`model ${model.name} version ${version}`, repository.modelPath(model.name, version), {
+        ...shape,
+        onInference: (ms) => metrics.inferred(target, ms),
+      });
+      pools.push(pool);
       let batching = model.dynamicBatching;
       if (batching && !canBatch(repository.nativeMetadata(model.name, version))) {
         logger.warn(target, 'max_batch_size ignored: the model file has an input or output without a dynamic first dimension; jobs run singly');
         batching = undefined;
       }
       const runner = batching
-        ? new Batcher(timed, { ...batching, threads: shape.threads, onBatch: (rows) => metrics.batched(target, rows) })
-        : timed;
+        ? new Batcher(pool, { ...batching, threads: shape.threads, onBatch: (rows) => metrics.batched(target, rows) })
+        : pool;
       const infer = inferenceHandler(repository, runner);
       const handler: JobHandler = async (job, context) => {
         const outputs = await infer(job, context);
@@ -67,8 +69,9 @@ export async function startWorker(options: WorkerOptions, transport: JobTranspor
         return outputs;
       };
       serving.push(target);
-      // With batching, enough jobs are pulled to fill a batch on every thread.
-      const slots = options.slots ?? shape.threads * (batching?.maxBatchSize ?? 1);
+      // Enough jobs are pulled to keep every thread busy: without batching, the next job waits at
+      // its thread while one runs; with batching, a full batch per thread can form.
+      const slots = options.slots ?? shape.threads * (batching?.maxBatchSize ?? 2);
       metrics.serving(target, { slots, threads: shape.threads });
       servers.push(
         transport.serve(target, metrics.counted(target, handler), {

@@ -10,10 +10,10 @@ import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { tfs } from '@demux/proto';
-import { connect, predict } from '../client/connection.js';
 import { rawOneSession, rawThreadPerSession, startNaiveServer, type RawModel } from './baselines.js';
 import { renderChart, type ChartRow } from './chart.js';
 import { measureLevel, type WindowPlan } from './load-generator.js';
+import { preparedPredict } from './prepared-predict.js';
 import { freePort, startStack, waitUntilServing, workerInferenceTotals, type StackProcess } from './stack-process.js';
 import type { LevelResult, Window } from './statistics.js';
 import { evaluateTargets, type Series } from './targets.js';
@@ -52,16 +52,16 @@ function report(label: string, level: LevelResult): void {
 
 /** The closed loop at each concurrency against one gRPC server; the stack's worker inference time where it shows it. */
 async function sweep(entry: Omit<Series, 'levels'>, port: number, request: tfs.PredictRequest, concurrencies: number[], plan: WindowPlan, stack?: StackProcess): Promise<void> {
-  const client = await connect({ address: '127.0.0.1', port });
+  const client = preparedPredict(`127.0.0.1:${port}`, request);
   const label = `[${entry.workload}] ${entry.configuration}`;
   const levels: LevelResult[] = [];
   try {
-    await waitUntilServing(() => predict(client, request));
+    await waitUntilServing(() => client.send());
     for (const concurrency of concurrencies) {
       const before = stack?.metricsUrl && (await workerInferenceTotals(stack.metricsUrl));
       let level: LevelResult;
       try {
-        level = await measureLevel(() => predict(client, request), entry.itemsPerRequest, concurrency, plan, progress(label, concurrency));
+        level = await measureLevel(() => client.send(), entry.itemsPerRequest, concurrency, plan, progress(label, concurrency));
       } catch (error) {
         // A failed level (a deadline passed under load) ends this series; the run goes on.
         console.log(`${label} c=${concurrency}: FAILED ${(error as Error).message}; the series stops here`);

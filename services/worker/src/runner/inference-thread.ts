@@ -1,13 +1,15 @@
 /**
  * Runs inside a worker thread of the runner pool: onnxruntime's `session.run` blocks the thread
  * that calls it, so it must never run on a service's main thread, where NATS acks and heartbeats live.
+ * Tasks arrive as messages and run one after another, in arrival order.
  */
+import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
-import type { InferenceResult, InferenceTask, RunnerTensor, SessionSpec } from './runner-task.js';
+import type { InferenceReply, InferenceTask, RunnerTensor, SessionSpec } from './runner-task.js';
 
 const spec = workerData as SessionSpec;
-// The session opens before the thread takes its first job, so no request pays for loading.
+const port = parentPort!;
+// The session opens before the thread takes its first task, so no request pays for loading.
 const session = await ort.InferenceSession.create(spec.path, {
   intraOpNumThreads: spec.intraOpThreads,
   interOpNumThreads: 1,
@@ -75,29 +77,32 @@ function fromOrtTensor(tensor: ort.Tensor): RunnerTensor {
   return { dtype, shape: tensor.dims.slice(), data };
 }
 
-/** A task that only waits for the thread to be ready. */
-export function ready(): boolean {
-  return true;
-}
-
 /** Blocks this thread without using the CPU: the cost of a model that waits on a device. */
 const waitCell = new Int32Array(new SharedArrayBuffer(4));
 
-export default async function infer(task: InferenceTask): Promise<object> {
-  if (spec.deviceWaitMs > 0) Atomics.wait(waitCell, 0, 0, spec.deviceWaitMs);
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const [name, tensor] of Object.entries(task.inputs)) feeds[name] = toOrtTensor(tensor);
-  const results = await session.run(feeds, task.outputs.length > 0 ? task.outputs : session.outputNames.slice());
-  const outputs: Record<string, RunnerTensor> = {};
-  for (const [name, value] of Object.entries(results)) outputs[name] = fromOrtTensor(value);
-  // The output bytes move to the main thread instead of being copied.
-  const buffers = Object.values(outputs).map((output) => output.data);
-  return move({
-    get [transferableSymbol]() {
-      return buffers;
-    },
-    get [valueSymbol](): InferenceResult {
-      return { outputs };
-    },
-  }) as object;
+async function infer(task: InferenceTask): Promise<void> {
+  const inputs = Object.values(task.inputs).map((input) => input.data);
+  try {
+    if (spec.deviceWaitMs > 0) Atomics.wait(waitCell, 0, 0, spec.deviceWaitMs);
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const [name, tensor] of Object.entries(task.inputs)) feeds[name] = toOrtTensor(tensor);
+    const started = performance.now();
+    const results = await session.run(feeds, task.outputs.length > 0 ? task.outputs : session.outputNames.slice());
+    const inferenceMs = performance.now() - started;
+    const outputs: Record<string, RunnerTensor> = {};
+    for (const [name, value] of Object.entries(results)) outputs[name] = fromOrtTensor(value);
+    const reply: InferenceReply = { id: task.id, inputs, outputs, inferenceMs };
+    // The output bytes move to the main thread instead of being copied.
+    port.postMessage(reply, [...inputs, ...Object.values(outputs).map((output) => output.data)]);
+  } catch (error) {
+    const reply: InferenceReply = { id: task.id, inputs, error: error instanceof Error ? error.message : String(error) };
+    port.postMessage(reply, inputs);
+  }
 }
+
+// One task at a time: the next waits in the chain, so the thread never idles between tasks.
+let running = Promise.resolve();
+port.on('message', (task: InferenceTask) => {
+  running = running.then(() => infer(task));
+});
+port.postMessage('ready');

@@ -16,11 +16,19 @@ export interface RunnerTensor {
   data: ArrayBuffer;
 }
 
+/** Main thread → runner thread: one inference. */
 export interface InferenceTask {
+  id: number;
   inputs: Record<string, RunnerTensor>;
+  /** Outputs to compute; empty for all of the model's. */
   outputs: string[];
 }
 
-export interface InferenceResult {
-  outputs: Record<string, RunnerTensor>;
-}
+/**
+ * Runner thread → main thread: a task's outputs and how long `session.run` took, or why it
+ * failed; either way the task's input buffers come back, to carry a later task's inputs.
+ */
+export type InferenceReply = { id: number; inputs: ArrayBuffer[] } & (
+  | { outputs: Record<string, RunnerTensor>; inferenceMs: number }
+  | { error: string }
+);
