@@ -67,9 +67,15 @@ export function callDeadline(call: ServerUnaryCall<unknown, unknown>, fallbackMs
   return Number.isFinite(ms) && ms > 0 ? ms : Date.now() + fallbackMs;
 }
 
-/** An AbortSignal that aborts when the client cancels the call or its deadline passes. */
+/**
+ * An AbortSignal that aborts when the client cancels the call or its deadline passes. grpc-js
+ * also emits 'cancelled' once a call has ended normally, so the reason is a plain string: an
+ * abort without one would build a DOMException, with its stack, for every call.
+ */
 export function callSignal(call: ServerUnaryCall<unknown, unknown>): AbortSignal {
   const controller = new AbortController();
-  call.once('cancelled', () => controller.abort());
+  call.once('cancelled', () => controller.abort(CALL_CANCELLED));
   return controller.signal;
 }
+
+const CALL_CANCELLED = 'the call was cancelled';

@@ -10,12 +10,15 @@ function serviceMain(service: Service): string {
   return fileURLToPath(new URL(`../../${service}/dist/main.js`, import.meta.url));
 }
 
-/** Each role as its own process on NATS, as in Kubernetes; their logs go to this one's output. */
+/**
+ * Each role as its own process on NATS, as in Kubernetes; their logs go to this one's output and
+ * they run with this one's Node flags (a profiler, heap sizes).
+ */
 export async function startProcesses(options: StackOptions & { natsUrl: string }, logger: Logger): Promise<RunningStack> {
   const children: ChildProcess[] = [];
   let stopping = false;
   const start = (service: Service, args: string[]): void => {
-    const child = spawn(process.execPath, [serviceMain(service), ...args, '--log_level', options.logLevel], {
+    const child = spawn(process.execPath, [...process.execArgv, serviceMain(service), ...args, '--log_level', options.logLevel], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, NATS_URL: options.natsUrl },
     });

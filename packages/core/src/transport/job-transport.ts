@@ -90,11 +90,13 @@ export interface JobTransport {
 
 /** A counting semaphore: the worker's free inference slots. */
 export class Slots {
+  readonly capacity: number;
   #free: number;
   #waiters: Array<() => void> = [];
 
   constructor(count: number) {
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`slots must be a positive integer, got ${count}`);
+    this.capacity = count;
     this.#free = count;
   }
 

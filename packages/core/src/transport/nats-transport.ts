@@ -7,7 +7,7 @@ import {
   jetstreamManager,
   RetentionPolicy,
   StorageType,
-  type Consumer,
+  type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -35,7 +35,7 @@ export interface NatsTransportOptions {
   ackWaitMs?: number;
   /** Deliveries of one job before JetStream gives up on it. Default 5. */
   maxDeliver?: number;
-  /** How long one pull waits for a job before pulling again. Default 2 s. */
+  /** How long one pull request waits for jobs before it is renewed. Default 2 s. */
   pullExpiryMs?: number;
   /** Jobs are short-lived: memory storage unless they must survive a broker restart. */
   storage?: 'memory' | 'file';
@@ -92,7 +92,6 @@ export class NatsTransport implements JobTransport {
   readonly #options: CompiledOptions;
   readonly #inbox: string;
   readonly #replies = new PendingReplies();
-  readonly #consumers = new Map<string, Promise<Consumer>>();
   readonly #presence: Presence;
   #connected = true;
   /** Jobs published and not answered yet, kept to publish again if the broker loses its stream. */
@@ -191,8 +190,8 @@ export class NatsTransport implements JobTransport {
   }
 
   serve(target: ModelRef, handler: JobHandler, options: ServeOptions): JobServer {
-    const source: JobSource = { next: () => this.#next(target) };
-    const server = serveJobs(source, handler, options, {
+    const feed = new JobFeed(() => this.#consume(target, options.slots.capacity), (msg) => this.#delivered(msg));
+    const server = serveJobs(feed, handler, options, {
       heartbeatMs: Math.max(100, Math.floor(this.#options.ackWaitMs / 3)),
       retryMs: 500,
     });
@@ -204,6 +203,7 @@ export class NatsTransport implements JobTransport {
       stop: async () => {
         this.#presence.remove(target);
         await server.stop();
+        await feed.close();
       },
     };
   }
@@ -270,7 +270,6 @@ export class NatsTransport implements JobTransport {
       if (status.type === 'disconnect') this.#connected = false;
       if (status.type !== 'reconnect') continue;
       this.#connected = true;
-      this.#consumers.clear();
       try {
         await ensureStream(this.#jsm, this.#options);
         for (const [id, job] of this.#unanswered) {
@@ -282,30 +281,20 @@ export class NatsTransport implements JobTransport {
     }
   }
 
-  #consumer(target: ModelRef): Promise<Consumer> {
+  /**
+   * A standing pull on the model's consumer holding at most `capacity` jobs: JetStream pushes
+   * jobs as the worker takes them, without a pull request (and its subscription) per job.
+   * A missing stream or consumer (a restarted broker) ends it, and the next pull recreates both.
+   */
+  async #consume(target: ModelRef, capacity: number): Promise<ConsumerMessages> {
     const name = this.consumerName(target);
-    let consumer = this.#consumers.get(name);
-    if (!consumer) {
-      consumer = ensureConsumer(this.#jsm, this.#options, name, this.subject(target)).then(() =>
-        this.#js.consumers.get(this.#options.streamName, name),
-      );
-      consumer.catch(() => this.#consumers.delete(name));
-      this.#consumers.set(name, consumer);
-    }
-    return consumer;
+    await ensureConsumer(this.#jsm, this.#options, name, this.subject(target));
+    const consumer = await this.#js.consumers.get(this.#options.streamName, name);
+    return consumer.consume({ max_messages: capacity, expires: this.#options.pullExpiryMs, abort_on_missing_resource: true });
   }
 
-  async #next(target: ModelRef): Promise<DeliveredJob | undefined> {
-    const consumer = await this.#consumer(target);
-    let msg: JsMsg | null;
-    try {
-      msg = await consumer.next({ expires: this.#options.pullExpiryMs });
-    } catch (error) {
-      // The consumer may be gone with a restarted broker: look it up (or create it) again.
-      this.#consumers.delete(this.consumerName(target));
-      throw error;
-    }
-    if (!msg) return undefined;
+  /** A job message as the worker's pull loop takes it; undefined for an unreadable one, answered and dropped here. */
+  #delivered(msg: JsMsg): DeliveredJob | undefined {
     const replyTo = msg.headers?.get(HEADER.replyTo) ?? '';
     let job: Job;
     let context: JobContext;
@@ -331,6 +320,89 @@ export class NatsTransport implements JobTransport {
       drop: async () => msg.ack(),
     };
   }
+}
+
+/**
+ * One model version's jobs for one worker's pull loop, taken from a standing pull. A job the
+ * loop was not waiting for any more when it arrived waits for the next call; jobs still held
+ * when the worker stops go back to the stream at once, for other workers.
+ */
+class JobFeed implements JobSource {
+  #messages: ConsumerMessages | undefined;
+  #iterator: AsyncIterator<JsMsg> | undefined;
+  /** A take from the iterator that outlived the call that started it. */
+  #taking: Promise<IteratorResult<JsMsg>> | undefined;
+
+  constructor(
+    private readonly consume: () => Promise<ConsumerMessages>,
+    private readonly deliver: (msg: JsMsg) => DeliveredJob | undefined,
+  ) {}
+
+  async next(signal: AbortSignal): Promise<DeliveredJob | undefined> {
+    if (!this.#iterator) {
+      this.#messages = await this.consume();
+      this.#iterator = this.#messages[Symbol.asyncIterator]();
+    }
+    this.#taking ??= this.#iterator.next();
+    let result: IteratorResult<JsMsg> | undefined;
+    try {
+      result = await untilAborted(this.#taking, signal);
+    } catch (error) {
+      this.#reset();
+      throw error;
+    }
+    if (result === undefined) return undefined;
+    this.#taking = undefined;
+    if (result.done) {
+      // The pull ended (a missing consumer, a closed connection): the loop waits, then starts a new one.
+      this.#reset();
+      throw DemuxError.unavailable('the pull on the job stream ended');
+    }
+    return this.deliver(result.value);
+  }
+
+  async close(): Promise<void> {
+    const messages = this.#messages;
+    const iterator = this.#iterator;
+    const taking = this.#taking;
+    this.#reset();
+    if (!messages || !iterator) return;
+    messages.stop();
+    const nak = (result: IteratorResult<JsMsg>): void => {
+      if (!result.done) result.value.nak();
+    };
+    try {
+      if (taking) nak(await taking);
+      for (let result = await iterator.next(); !result.done; result = await iterator.next()) nak(result);
+    } catch {
+      // A pull that failed holds no jobs.
+    }
+  }
+
+  #reset(): void {
+    this.#messages = undefined;
+    this.#iterator = undefined;
+    this.#taking = undefined;
+  }
+}
+
+/** The promise's value, or undefined once the signal aborts first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function readContext(msg: JsMsg): JobContext {
