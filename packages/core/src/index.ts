@@ -51,6 +51,17 @@ export {
   toMetadataResponse,
   toStatusResponse,
 } from './codec/scheduler.js';
-export { callDeadline, callSignal, fromServiceError, toServiceError, unaryService, type UnaryHandler, type UnaryHandlers } from './grpc.js';
+export {
+  callDeadline,
+  callSignal,
+  fromServiceError,
+  listen,
+  tensorChannelOptions,
+  tensorServer,
+  toServiceError,
+  unaryService,
+  type UnaryHandler,
+  type UnaryHandlers,
+} from './grpc.js';
 export { runService, type RunningService } from './service-main.js';
 export { OVMS_TIME_BUCKETS_US, processRegistry, serveMetrics, type MetricsServer } from './metrics.js';

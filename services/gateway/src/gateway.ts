@@ -1,5 +1,4 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { DemuxError, type Logger, type SchedulerApi } from '@demux/core';
+import { listen, tensorServer, type Logger, type SchedulerApi } from '@demux/core';
 import type { Registry } from 'prom-client';
 import { EndpointCatalog } from './endpoint-catalog.js';
 import type { FrontDoor, RequestMetrics } from './front-door.js';
@@ -32,17 +31,10 @@ export async function startGateway(
     requestTimeoutMs: options.requestTimeoutMs,
     metrics,
   };
-  const server = new Server({
-    'grpc.max_receive_message_length': options.maxMessageBytes,
-    'grpc.max_send_message_length': options.maxMessageBytes,
-  });
+  const server = tensorServer(options.maxMessageBytes);
   addTfsServices(server, door);
   addKServeServices(server, door);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${options.bindAddress}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(DemuxError.unavailable(`cannot listen on gRPC port ${options.port}: ${error.message}`, { cause: error })) : resolve(bound),
-    ),
-  );
+  const port = await listen(server, options.bindAddress, options.port, 'gRPC port');
   const restOptions = { port: options.restPort, bindAddress: options.bindAddress, maxBodyBytes: options.maxMessageBytes };
   const rest =
     options.restPort > 0

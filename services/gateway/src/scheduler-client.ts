@@ -5,6 +5,7 @@ import {
   fromMetadataResponse,
   fromServiceError,
   fromStatusResponse,
+  tensorChannelOptions,
   toInferRequest,
   type EndpointMetadata,
   type InferCall,
@@ -38,8 +39,7 @@ export class GrpcScheduler implements SchedulerApi {
 
   constructor(address: string, maxMessageBytes: number) {
     this.#client = new demux.SchedulerClient(schedulerTarget(address), credentials.createInsecure(), {
-      'grpc.max_send_message_length': maxMessageBytes,
-      'grpc.max_receive_message_length': maxMessageBytes,
+      ...tensorChannelOptions(maxMessageBytes),
       // Several schedulers behind one DNS name share the load.
       'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
     });

@@ -1,9 +1,9 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
 import {
   callDeadline,
   callSignal,
-  DemuxError,
   fromInferRequest,
+  listen,
+  tensorServer,
   toInferResponse,
   toMetadataResponse,
   toStatusResponse,
@@ -30,10 +30,7 @@ function versionOrDefault(version: bigint): number | undefined {
 
 /** Serves a scheduler to gateways over gRPC (demux.v1.Scheduler). */
 export async function serveScheduler(scheduler: SchedulerApi, options: SchedulerServerOptions): Promise<RunningSchedulerServer> {
-  const server = new Server({
-    'grpc.max_receive_message_length': options.maxMessageBytes,
-    'grpc.max_send_message_length': options.maxMessageBytes,
-  });
+  const server = tensorServer(options.maxMessageBytes);
   const service = unaryService(demux.SchedulerService, {
     infer: async (request, call) =>
       toInferResponse(await scheduler.infer(fromInferRequest(request, callDeadline(call, options.requestTimeoutMs), callSignal(call)))),
@@ -42,10 +39,6 @@ export async function serveScheduler(scheduler: SchedulerApi, options: Scheduler
     getHealth: async () => scheduler.health(),
   });
   server.addService(service.definition, service.implementation);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${options.bindAddress}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(DemuxError.unavailable(`cannot listen on port ${options.port}: ${error.message}`, { cause: error })) : resolve(bound),
-    ),
-  );
+  const port = await listen(server, options.bindAddress, options.port, 'port');
   return { port, stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())) };
 }

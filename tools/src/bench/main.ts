@@ -16,8 +16,23 @@ import { measureLevel, type WindowPlan } from './load-generator.js';
 import { preparedPredict } from './prepared-predict.js';
 import { freePort, startStack, waitUntilServing, workerInferenceTotals, type StackProcess } from './stack-process.js';
 import type { LevelResult, Window } from './statistics.js';
+import { renderTables } from './tables.js';
 import { evaluateTargets, type Series } from './targets.js';
-import { RESNET_ONNX, resnetConfig, resnetRequest, TINY_ONNX, tinyConfig, tinyRequest, waitConfig, WORKLOAD_IDS, writeConfig, type WorkloadId } from './workloads.js';
+import {
+  batchingLabel,
+  RESNET_BATCHING,
+  RESNET_ONNX,
+  resnetConfig,
+  resnetRequest,
+  TINY_BATCHING,
+  TINY_ONNX,
+  tinyConfig,
+  tinyRequest,
+  waitConfig,
+  WORKLOAD_IDS,
+  writeConfig,
+  type WorkloadId,
+} from './workloads.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, name: { type: 'string' } } });
 const only = values.only?.split(',').map((id) => id.trim()) ?? [...WORKLOAD_IDS];
@@ -100,15 +115,27 @@ async function raw(entry: Omit<Series, 'levels' | 'kind'>, concurrency: number, 
 async function resnet(batch: number): Promise<void> {
   const workload = `resnet-b${batch}`;
   const plan = batch === 1 ? FAST : SLOW;
-  const model: RawModel = { modelPath: RESNET_ONNX, inputName: '0', dims: [batch, 3, 224, 224] };
-  const items = { workload, itemsPerRequest: batch };
-  await raw({ ...items, configuration: `raw, 1 session × ${TOTAL_THREADS} threads` }, 1, (onWindow) => rawOneSession(model, TOTAL_THREADS, plan, onWindow));
-  await raw({ ...items, configuration: `raw, ${TOTAL_THREADS} sessions × 1 thread (worker_threads)` }, TOTAL_THREADS, (onWindow) => rawThreadPerSession(model, TOTAL_THREADS, plan, onWindow));
+  const model = (imagesPerRun: number): RawModel => ({ modelPath: RESNET_ONNX, inputName: '0', dims: [imagesPerRun, 3, 224, 224] });
+  const raws = { workload };
+  await raw({ ...raws, itemsPerRequest: batch, configuration: `raw, 1 session × ${TOTAL_THREADS} threads` }, 1, (onWindow) => rawOneSession(model(batch), TOTAL_THREADS, plan, onWindow));
+  await raw({ ...raws, itemsPerRequest: batch, configuration: `raw, ${TOTAL_THREADS} sessions × 1 thread (worker_threads)` }, TOTAL_THREADS, (onWindow) =>
+    rawThreadPerSession(model(batch), TOTAL_THREADS, plan, onWindow),
+  );
   if (batch === 1) {
-    await raw({ ...items, configuration: 'raw, 1 session × 1 thread (one worker inference)', latencyReference: true }, 1, (onWindow) => rawThreadPerSession(model, 1, plan, onWindow));
+    // What the stack's batching workers can at best do: the limit for every batch-1 series.
+    const rows = RESNET_BATCHING.max_batch_size;
+    await raw({ ...raws, itemsPerRequest: rows, configuration: `raw, ${TOTAL_THREADS} sessions × 1 thread, ${rows} images per run` }, TOTAL_THREADS, (onWindow) =>
+      rawThreadPerSession(model(rows), TOTAL_THREADS, plan, onWindow),
+    );
+    await raw({ ...raws, itemsPerRequest: 1, configuration: 'raw, 1 session × 1 thread (one worker inference)', latencyReference: true }, 1, (onWindow) =>
+      rawThreadPerSession(model(1), 1, plan, onWindow),
+    );
   }
   for (const mode of modes) {
-    await sweepStack({ ...items, configuration: `Demux ${mode}, ${STACK_WORKERS} workers`, mode, workers: STACK_WORKERS }, resnetConfig(), STACK_WORKERS, resnetRequest(batch), CONCURRENCIES, plan);
+    for (const batching of [false, true]) {
+      const configuration = `Demux ${mode}, ${STACK_WORKERS} workers${batching ? `, ${batchingLabel(RESNET_BATCHING)}` : ''}`;
+      await sweepStack({ workload, itemsPerRequest: batch, configuration, mode, batching, workers: STACK_WORKERS }, resnetConfig(batching), STACK_WORKERS, resnetRequest(batch), CONCURRENCIES, plan);
+    }
   }
 }
 
@@ -126,7 +153,7 @@ async function tiny(): Promise<void> {
   }
   for (const mode of modes) {
     for (const batching of [false, true]) {
-      const configuration = `Demux ${mode}, ${STACK_WORKERS} workers${batching ? ', batching (16, 2 ms)' : ''}`;
+      const configuration = `Demux ${mode}, ${STACK_WORKERS} workers${batching ? `, ${batchingLabel(TINY_BATCHING)}` : ''}`;
       await sweepStack({ ...items, configuration, mode, batching, workers: STACK_WORKERS }, tinyConfig(batching), STACK_WORKERS, tinyRequest(), CONCURRENCIES, FAST);
     }
   }
@@ -157,7 +184,8 @@ mkdirSync(outDir, { recursive: true });
 const machine = { cpus: availableParallelism(), cpuModel: cpus()[0]?.model, node: process.version };
 writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify({ name, startedAt: started.toISOString(), quick: values.quick, machine, modes, series, targets }, null, 2)}\n`);
 writeFileSync(join(outDir, `${name}.svg`), renderChart(chartRows(series)));
-console.log(`\nwrote ${join(outDir, `${name}.json`)} and ${join(outDir, `${name}.svg`)} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);
+writeFileSync(join(outDir, `${name}.md`), renderTables(series, targets, CONCURRENCIES));
+console.log(`\nwrote ${join(outDir, `${name}`)}.{json,svg,md} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);
 
 function chartRows(all: readonly Series[]): ChartRow[] {
   const rows: ChartRow[] = [];

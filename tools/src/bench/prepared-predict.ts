@@ -1,4 +1,5 @@
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { tensorChannelOptions } from '@demux/core';
 import { tfs } from '@demux/proto';
 
 const PREDICT_PATH = '/tensorflow.serving.PredictionService/Predict';
@@ -17,10 +18,7 @@ export interface PreparedPredict {
  * fresh encoding of the same 602 KB per image. Responses are still decoded, as a client would.
  */
 export function preparedPredict(address: string, request: tfs.PredictRequest): PreparedPredict {
-  const client = new Client(address, credentials.createInsecure(), {
-    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-  });
+  const client = new Client(address, credentials.createInsecure(), tensorChannelOptions(MAX_MESSAGE_BYTES));
   const encoded = Buffer.from(tfs.PredictRequest.encode(request).finish());
   return {
     send: () =>

@@ -21,18 +21,28 @@ function model(name: string, basePath: string, extra: Record<string, unknown> = 
   return { config: { name, base_path: basePath, plugin_config: { ...ONE_THREAD, ...pluginConfig }, ...extra } };
 }
 
+/**
+ * Workers' dynamic batching where a series turns it on. No queue delay: a batch is what queued
+ * while the thread ran the last one (Triton's default), so a closed loop never waits for a timer.
+ */
+export const RESNET_BATCHING = { max_batch_size: 4, max_queue_delay_ms: 0 } as const;
+export const TINY_BATCHING = { max_batch_size: 16, max_queue_delay_ms: 0 } as const;
+
+export function batchingLabel(batching: { max_batch_size: number; max_queue_delay_ms: number }): string {
+  return `batching (${batching.max_batch_size}, ${batching.max_queue_delay_ms} ms)`;
+}
+
 /** examples/resnet/config.json's pipeline, with the model at an absolute base_path: resnet50DAG splits the request into batch-1 jobs. */
-export function resnetConfig(): unknown {
+export function resnetConfig(batching: boolean): unknown {
   return {
-    model_config_list: [model('resnet', join(MODELS_DIR, 'resnet'), { batch_size: '1' })],
+    model_config_list: [model('resnet', join(MODELS_DIR, 'resnet'), { batch_size: '1', ...(batching ? RESNET_BATCHING : {}) })],
     pipeline_config_list: (JSON.parse(readFileSync(EXAMPLE_CONFIG, 'utf8')) as { pipeline_config_list: unknown[] }).pipeline_config_list,
   };
 }
 
 /** `dummy` (b [N,10] → a = b + 1), well under a millisecond; with batching, workers merge queued jobs. */
 export function tinyConfig(batching: boolean): unknown {
-  const batch = batching ? { max_batch_size: 16, max_queue_delay_ms: 2 } : {};
-  return { model_config_list: [model('dummy', join(MODELS_DIR, 'dummy'), batch)] };
+  return { model_config_list: [model('dummy', join(MODELS_DIR, 'dummy'), batching ? TINY_BATCHING : {})] };
 }
 
 /** `dummy` whose every inference also blocks its thread 20 ms without CPU, as a device would. */

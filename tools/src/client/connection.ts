@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { credentials, Metadata, type CallOptions, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
+import { tensorChannelOptions } from '@demux/core';
 import { tfs } from '@demux/proto';
 
 /** PEM files for TLS; without a server certificate the system's root certificates apply. */
@@ -27,10 +28,7 @@ const CALL_TIMEOUT_MS = 10_000;
 
 export async function connect(endpoint: Endpoint): Promise<tfs.PredictionServiceClient> {
   const channelCredentials = endpoint.tls ? await tlsCredentials(endpoint.tls) : credentials.createInsecure();
-  return new tfs.PredictionServiceClient(`${endpoint.address}:${endpoint.port}`, channelCredentials, {
-    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-  });
+  return new tfs.PredictionServiceClient(`${endpoint.address}:${endpoint.port}`, channelCredentials, tensorChannelOptions(MAX_MESSAGE_BYTES));
 }
 
 export function predict(
