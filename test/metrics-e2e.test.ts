@@ -101,7 +101,8 @@ describe('on NATS, one process per service', () => {
     });
 
     it('reports its inference slots and threads per model', () => {
-      expect(sampleValue(workers, 'ovms_infer_req_queue_size', { name: 'dummy', version: '1' })).toBe(2);
+      // Two slots per inference thread: one job running, the next waiting at its thread.
+      expect(sampleValue(workers, 'ovms_infer_req_queue_size', { name: 'dummy', version: '1' })).toBe(4);
       expect(sampleValue(workers, 'ovms_streams', { name: 'dummy', version: '1' })).toBe(2);
       expect(sampleValue(workers, 'ovms_infer_req_active')).toBe(0);
     });

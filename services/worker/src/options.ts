@@ -10,7 +10,7 @@ export interface WorkerOptions extends NatsFlags {
   threads: number;
   /** onnxruntime intra-op threads per inference thread. */
   intraOpThreads: number;
-  /** Jobs of one model version pulled at once; undefined: as many as it has threads, times max_batch_size with dynamic batching. */
+  /** Jobs of one model version held at once; undefined: 2 per thread (one running, one waiting at it), or threads × max_batch_size with dynamic batching. */
   slots: number | undefined;
   ackWaitMs: number;
   /** Port of GET /metrics for Prometheus; 0 serves none. */
