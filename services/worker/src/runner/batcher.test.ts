@@ -1,4 +1,4 @@
-import { DemuxError, type Tensor } from '@demux/core';
+import { DemuxError, StatusCode, type Tensor } from '@demux/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Batcher, canBatch, type BatcherOptions } from './batcher.js';
 
@@ -100,6 +100,22 @@ describe('Batcher', () => {
     runner.runs[1]!.finish();
     expect((await Promise.all(later)).map(([output]) => floats(output))).toEqual([[2, 2], [3, 3]]);
     expect(batches).toEqual([1, 2]);
+  });
+
+  it('answers DEADLINE_EXCEEDED for a job whose deadline passed while it waited, and runs the rest without it', async () => {
+    const { batcher: queue, runner, batches } = batcher({ maxQueueDelayMs: 0 });
+    const first = queue.run(rowsOf(1, 1), ['y']);
+    const expired = queue.run(rowsOf(1, 2), ['y'], Date.now() - 1).catch((error: unknown) => error);
+    const alive = queue.run(rowsOf(1, 3), ['y'], Date.now() + 60_000);
+    runner.runs[0]!.finish();
+    await first;
+    const failure = await expired;
+    expect(failure).toBeInstanceOf(DemuxError);
+    expect((failure as DemuxError).code).toBe(StatusCode.DEADLINE_EXCEEDED);
+    expect(runner.runs).toHaveLength(2);
+    runner.runs[1]!.finish();
+    expect(floats((await alive)[0])).toEqual([3, 3]);
+    expect(batches).toEqual([1, 1]);
   });
 
   it('never puts more than maxBatchSize rows in a run, and runs a larger job alone', async () => {

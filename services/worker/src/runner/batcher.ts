@@ -19,6 +19,8 @@ interface QueuedJob {
   key: string | undefined;
   rows: number;
   arrivedAt: number;
+  /** Epoch ms after which nobody waits for the answer; undefined: none. */
+  deadlineMs: number | undefined;
   resolve: (outputs: Tensor[]) => void;
   reject: (error: unknown) => void;
 }
@@ -49,17 +51,27 @@ export class Batcher implements Runner {
     this.#options = options;
   }
 
-  run(inputs: readonly Tensor[], outputs: readonly string[]): Promise<Tensor[]> {
+  run(inputs: readonly Tensor[], outputs: readonly string[], deadlineMs?: number): Promise<Tensor[]> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ inputs, outputs, key: batchKey(inputs, outputs), rows: inputs[0]?.shape[0] ?? 1, arrivedAt: performance.now(), resolve, reject });
+      this.#queue.push({ inputs, outputs, key: batchKey(inputs, outputs), rows: inputs[0]?.shape[0] ?? 1, arrivedAt: performance.now(), deadlineMs, resolve, reject });
       this.#dispatch();
     });
+  }
+
+  /** Answers the queued jobs whose deadline passed while they waited: nobody waits for them, so they take no room in a run. */
+  #dropExpired(): void {
+    const now = Date.now();
+    const expired = this.#queue.filter((job) => job.deadlineMs !== undefined && job.deadlineMs <= now);
+    if (expired.length === 0) return;
+    this.#queue.splice(0, this.#queue.length, ...this.#queue.filter((job) => !expired.includes(job)));
+    for (const job of expired) job.reject(DemuxError.deadlineExceeded('the job passed its deadline while it waited for a batch'));
   }
 
   /** Starts every batch that is due while a thread is free; otherwise wakes when the oldest waiting one falls due. */
   #dispatch(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#dropExpired();
     const now = performance.now();
     const waiting = new Set<string>();
     let nextDue = Number.POSITIVE_INFINITY;
