@@ -227,6 +227,30 @@ describe.each([
     await expect.poll(() => pair.submitter.liveWorkers(model)).toBe(0);
   });
 
+  it('gives the jobs a stopping worker had not started to another worker at once, not after the ack wait', async () => {
+    const slow = doubler(300);
+    let started = 0;
+    let twoStarted!: () => void;
+    const running = new Promise<void>((resolve) => (twoStarted = resolve));
+    const first = pair.worker.serve(
+      model,
+      (received, context) => {
+        if (++started === 2) twoStarted();
+        return slow.handler(received, context);
+      },
+      { slots: new Slots(2) },
+    );
+    const answers = Array.from({ length: 6 }, (_, i) => pair.submitter.submit(job([i]), { requestId: `r12-${i}`, item: '', deadlineMs: inSeconds(10) }));
+    await running;
+    await first.stop();
+    const handedOver = performance.now();
+    serve(doubler().handler, 6);
+    expect((await Promise.all(answers)).map((outputs) => values(outputs[0]))).toEqual([0, 1, 2, 3, 4, 5].map((i) => [i * 2]));
+    expect(slow.seen).toHaveLength(2);
+    // The NATS pair's ack wait is 2 s: jobs merely left unacknowledged would wait that long.
+    expect(performance.now() - handedOver).toBeLessThan(1_500);
+  });
+
   it('lets the jobs in flight finish when a worker stops', async () => {
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
