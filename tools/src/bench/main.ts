@@ -24,6 +24,7 @@ import {
   RESNET_ONNX,
   resnetConfig,
   resnetRequest,
+  SWEPT_WORKLOADS,
   TINY_BATCHING,
   TINY_ONNX,
   tinyConfig,
@@ -116,18 +117,17 @@ async function resnet(batch: number): Promise<void> {
   const workload = `resnet-b${batch}`;
   const plan = batch === 1 ? FAST : SLOW;
   const model = (imagesPerRun: number): RawModel => ({ modelPath: RESNET_ONNX, inputName: '0', dims: [imagesPerRun, 3, 224, 224] });
-  const raws = { workload };
-  await raw({ ...raws, itemsPerRequest: batch, configuration: `raw, 1 session × ${TOTAL_THREADS} threads` }, 1, (onWindow) => rawOneSession(model(batch), TOTAL_THREADS, plan, onWindow));
-  await raw({ ...raws, itemsPerRequest: batch, configuration: `raw, ${TOTAL_THREADS} sessions × 1 thread (worker_threads)` }, TOTAL_THREADS, (onWindow) =>
+  await raw({ workload, itemsPerRequest: batch, configuration: `raw, 1 session × ${TOTAL_THREADS} threads` }, 1, (onWindow) => rawOneSession(model(batch), TOTAL_THREADS, plan, onWindow));
+  await raw({ workload, itemsPerRequest: batch, configuration: `raw, ${TOTAL_THREADS} sessions × 1 thread (worker_threads)` }, TOTAL_THREADS, (onWindow) =>
     rawThreadPerSession(model(batch), TOTAL_THREADS, plan, onWindow),
   );
   if (batch === 1) {
     // What the stack's batching workers can at best do: the limit for every batch-1 series.
     const rows = RESNET_BATCHING.max_batch_size;
-    await raw({ ...raws, itemsPerRequest: rows, configuration: `raw, ${TOTAL_THREADS} sessions × 1 thread, ${rows} images per run` }, TOTAL_THREADS, (onWindow) =>
+    await raw({ workload, itemsPerRequest: rows, configuration: `raw, ${TOTAL_THREADS} sessions × 1 thread, ${rows} images per run` }, TOTAL_THREADS, (onWindow) =>
       rawThreadPerSession(model(rows), TOTAL_THREADS, plan, onWindow),
     );
-    await raw({ ...raws, itemsPerRequest: 1, configuration: 'raw, 1 session × 1 thread (one worker inference)', latencyReference: true }, 1, (onWindow) =>
+    await raw({ workload, itemsPerRequest: 1, configuration: 'raw, 1 session × 1 thread (one worker inference)', latencyReference: true }, 1, (onWindow) =>
       rawThreadPerSession(model(1), 1, plan, onWindow),
     );
   }
@@ -189,8 +189,7 @@ console.log(`\nwrote ${join(outDir, `${name}`)}.{json,svg,md} (${((Date.now() - 
 
 function chartRows(all: readonly Series[]): ChartRow[] {
   const rows: ChartRow[] = [];
-  const titles: Record<string, string> = { 'resnet-b1': 'ResNet-50 batch 1', 'resnet-b8': 'ResNet-50 batch 8', tiny: 'tiny model' };
-  for (const [workload, title] of Object.entries(titles)) {
+  for (const [workload, title] of Object.entries(SWEPT_WORKLOADS)) {
     const lines = all.filter((entry) => entry.workload === workload && entry.kind !== 'raw');
     if (lines.length === 0) continue;
     const raws = all.filter((entry) => entry.workload === workload && entry.kind === 'raw' && !entry.latencyReference);

@@ -1,9 +1,9 @@
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { tensorChannelOptions } from '@demux/core';
 import { tfs } from '@demux/proto';
+import { MAX_MESSAGE_BYTES } from '../client/connection.js';
 
 const PREDICT_PATH = '/tensorflow.serving.PredictionService/Predict';
-const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 const CALL_TIMEOUT_MS = 30_000;
 
 /** A TFS Predict client that sends one request, encoded once, again and again. */

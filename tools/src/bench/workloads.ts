@@ -12,6 +12,9 @@ export const TINY_ONNX = join(MODELS_DIR, 'dummy', '1', 'model.onnx');
 export const WORKLOAD_IDS = ['resnet-b1', 'resnet-b8', 'tiny', 'wait'] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
+/** How the chart and the tables name each workload swept over concurrency. */
+export const SWEPT_WORKLOADS: Partial<Record<WorkloadId, string>> = { 'resnet-b1': 'ResNet-50 batch 1', 'resnet-b8': 'ResNet-50 batch 8', tiny: 'tiny model' };
+
 type PluginConfig = Record<string, string | number>;
 
 /** Every worker runs each model on one inference thread of one onnxruntime thread. */

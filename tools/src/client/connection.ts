@@ -21,7 +21,7 @@ export interface Endpoint {
  * gRPC's default limit on received messages is 4 MiB; one batch of 64 RGB 224x224 float32 images
  * is 38.5 MB, so both directions get room for far more.
  */
-const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 /** The Python clients give every call 10 seconds. */
 const CALL_TIMEOUT_MS = 10_000;

@@ -63,7 +63,11 @@ class RunnerThread {
   readonly pending = new Map<number, PendingTask>();
   #failure: Error | undefined;
 
-  private constructor(readonly worker: Worker) {}
+  /** `key` names the model version in the errors of its tasks. */
+  private constructor(
+    readonly worker: Worker,
+    private readonly key: string,
+  ) {}
 
   /** Starts a thread and waits until its session is open. */
   static async start(session: SessionSpec, hooks: ReplyHooks): Promise<RunnerThread> {
@@ -75,7 +79,7 @@ class RunnerThread {
       await worker.terminate();
       throw cause;
     }
-    const thread = new RunnerThread(worker);
+    const thread = new RunnerThread(worker, session.key);
     worker.on('message', (reply: InferenceReply) => {
       hooks.recycle(reply.inputs);
       if ('inferenceMs' in reply) hooks.onInference?.(reply.inferenceMs);
@@ -93,9 +97,9 @@ class RunnerThread {
   }
 
   /** Fails every unanswered task: the thread has gone. */
-  failPending(key: string): void {
+  failPending(): void {
     const reason = this.#failure?.message ?? 'the inference thread exited';
-    for (const task of this.pending.values()) task.reject(DemuxError.internal(`inference failed for ${key}: ${reason}`, { cause: this.#failure }));
+    for (const task of this.pending.values()) task.reject(DemuxError.internal(`inference failed for ${this.key}: ${reason}`, { cause: this.#failure }));
     this.pending.clear();
   }
 
@@ -104,7 +108,7 @@ class RunnerThread {
     if (!task) return;
     this.pending.delete(reply.id);
     if ('error' in reply) {
-      task.reject(DemuxError.internal(`inference failed: ${reply.error}`));
+      task.reject(DemuxError.internal(`inference failed for ${this.key}: ${reply.error}`));
       return;
     }
     task.resolve(
@@ -184,7 +188,7 @@ export class RunnerPool {
     this.#threads.push(thread);
     thread.worker.once('exit', () => {
       this.#threads.splice(this.#threads.indexOf(thread), 1);
-      thread.failPending(this.#session.key);
+      thread.failPending();
       // A thread that died (not one we stopped) is replaced, so the pool keeps its size; if the
       // replacement cannot load either, the pool runs on fewer threads and says so once none is left.
       if (this.#closing) return;
